@@ -1,0 +1,1 @@
+//! Shared game generators for the criterion benchmarks.

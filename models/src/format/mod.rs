@@ -1,0 +1,7 @@
+//! File formats: text in, [`crate::tree::Tree`] out, and back.
+//!
+//! - [`value`]: a position-keeping reader for RON and JSON documents (exact number text, line and
+//!   column on every value).
+//! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
+
+pub mod value;

@@ -1,0 +1,654 @@
+//! Exact rational numbers: the [`Q`] newtype.
+//!
+//! Every payoff and probability in redline is a `Q`. The back end is `num-rational` over `num-bigint`
+//! 0.4, hidden behind this newtype so it can be swapped. Most game payoffs are small integers or
+//! fractions with small denominators, so `Q` keeps values that fit in `i64 / i64` inline (no heap,
+//! arithmetic in `i128` without any possibility of overflow) and falls back to a boxed big rational only
+//! when a result does not fit. The representation is canonical (lowest terms, positive denominator,
+//! inline whenever it fits), so derived equality and hashing are exact.
+//!
+//! Parsing accepts integers (`-3`), decimals with an optional exponent (`0.25`, `1e-3`, `1.5E+2`) and
+//! fractions of those (`2/3`, `0.5/3`); a decimal means its exact value (`0.1` is 1/10). Printing gives
+//! lowest terms (`-3/2`), or a rounded decimal with [`Q::to_decimal`].
+//!
+//! Next: [`crate::expr`], which builds payoff expressions on top of `Q`.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::{Add, Mul, Neg, Sub};
+use std::str::FromStr;
+
+use num_bigint::{BigInt, Sign};
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// The largest decimal exponent accepted when parsing (`1e4096`); beyond it input is rejected as too
+/// large rather than allocating an enormous integer.
+pub const MAX_EXPONENT: u32 = 4096;
+
+/// An exact rational number in lowest terms.
+///
+/// # Examples
+/// ```
+/// use redline_models::number::Q;
+/// let a: Q = "2/3".parse().unwrap();
+/// let b: Q = "0.25".parse().unwrap();
+/// assert_eq!((&a + &b).to_string(), "11/12");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Q(Repr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    /// Numerator and denominator; the denominator is positive and the pair is coprime.
+    Small(i64, i64),
+    /// A value that does not fit `Small`, in lowest terms.
+    Big(Box<BigRational>),
+}
+
+/// Why a piece of text is not a number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseNumberError {
+    /// The text is not of the accepted shapes.
+    #[error(
+        "`{0}` is not a number (write an integer, a decimal such as 0.25 or 1e-3, or a fraction such as 2/3)"
+    )]
+    Malformed(String),
+    /// The exponent is beyond [`MAX_EXPONENT`].
+    #[error("`{0}` is too large: exponents beyond ±{MAX_EXPONENT} are not accepted")]
+    TooLarge(String),
+    /// A fraction with zero denominator.
+    #[error("`{0}` divides by zero")]
+    DivisionByZero(String),
+}
+
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a
+}
+
+impl Q {
+    /// Zero.
+    #[must_use]
+    pub const fn zero() -> Q {
+        Q(Repr::Small(0, 1))
+    }
+
+    /// One.
+    #[must_use]
+    pub const fn one() -> Q {
+        Q(Repr::Small(1, 1))
+    }
+
+    /// The integer `n`.
+    #[must_use]
+    pub const fn from_int(n: i64) -> Q {
+        Q(Repr::Small(n, 1))
+    }
+
+    /// The fraction `n / d` in lowest terms, or `None` when `d` is zero.
+    #[must_use]
+    pub fn ratio(n: i64, d: i64) -> Option<Q> {
+        if d == 0 { None } else { Some(Q::from_i128(i128::from(n), i128::from(d))) }
+    }
+
+    /// Builds from an `i128` fraction with a nonzero denominator.
+    fn from_i128(n: i128, d: i128) -> Q {
+        debug_assert!(d != 0, "denominator is nonzero by construction");
+        let g = gcd_u128(n.unsigned_abs(), d.unsigned_abs());
+        // `g` divides both, and is at least 1 because `d` is nonzero.
+        let (mut n, mut d) = if g > 1 {
+            // g ≤ |d| < 2^127 fits i128 unless d = i128::MIN, which i64 inputs cannot produce.
+            let g = g as i128;
+            (n / g, d / g)
+        } else {
+            (n, d)
+        };
+        if d < 0 {
+            n = -n;
+            d = -d;
+        }
+        match (i64::try_from(n), i64::try_from(d)) {
+            (Ok(n), Ok(d)) => Q(Repr::Small(n, d)),
+            _ => Q(Repr::Big(Box::new(BigRational::new_raw(BigInt::from(n), BigInt::from(d))))),
+        }
+    }
+
+    /// Builds from a big rational, demoting it to the inline form when it fits.
+    #[must_use]
+    pub fn from_big(r: BigRational) -> Q {
+        // `BigRational::new` would reduce again; callers pass reduced values from num-rational ops.
+        match (r.numer().to_i64(), r.denom().to_i64()) {
+            (Some(n), Some(d)) => Q(Repr::Small(n, d)),
+            _ => Q(Repr::Big(Box::new(r))),
+        }
+    }
+
+    /// The value as a big rational.
+    #[must_use]
+    pub fn to_big(&self) -> BigRational {
+        match &self.0 {
+            Repr::Small(n, d) => BigRational::new_raw(BigInt::from(*n), BigInt::from(*d)),
+            Repr::Big(b) => (**b).clone(),
+        }
+    }
+
+    /// Numerator and denominator as big integers (denominator positive, coprime).
+    #[must_use]
+    pub fn to_parts(&self) -> (BigInt, BigInt) {
+        match &self.0 {
+            Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
+            Repr::Big(b) => (b.numer().clone(), b.denom().clone()),
+        }
+    }
+
+    /// Builds `n / d` from big integers, or `None` when `d` is zero.
+    #[must_use]
+    pub fn from_parts(n: BigInt, d: BigInt) -> Option<Q> {
+        if d.is_zero() { None } else { Some(Q::from_big(BigRational::new(n, d))) }
+    }
+
+    /// True when the value is zero.
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        matches!(self.0, Repr::Small(0, _))
+    }
+
+    /// True when the value is one.
+    #[must_use]
+    pub fn is_one(&self) -> bool {
+        matches!(self.0, Repr::Small(1, 1))
+    }
+
+    /// True when the value is an integer.
+    #[must_use]
+    pub fn is_integer(&self) -> bool {
+        match &self.0 {
+            Repr::Small(_, d) => *d == 1,
+            Repr::Big(b) => b.is_integer(),
+        }
+    }
+
+    /// The sign: -1, 0 or 1.
+    #[must_use]
+    pub fn signum(&self) -> i32 {
+        match &self.0 {
+            Repr::Small(n, _) => n.signum() as i32,
+            Repr::Big(b) => match b.numer().sign() {
+                Sign::Minus => -1,
+                Sign::NoSign => 0,
+                Sign::Plus => 1,
+            },
+        }
+    }
+
+    /// True when the value is negative.
+    #[must_use]
+    pub fn is_negative(&self) -> bool {
+        self.signum() < 0
+    }
+
+    /// True when the value is positive.
+    #[must_use]
+    pub fn is_positive(&self) -> bool {
+        self.signum() > 0
+    }
+
+    /// The absolute value.
+    #[must_use]
+    pub fn abs(&self) -> Q {
+        if self.is_negative() { -self } else { self.clone() }
+    }
+
+    /// `self / other`, or `None` when `other` is zero.
+    #[must_use]
+    pub fn checked_div(&self, other: &Q) -> Option<Q> {
+        if other.is_zero() {
+            return None;
+        }
+        Some(match (&self.0, &other.0) {
+            (Repr::Small(a, b), Repr::Small(c, d)) => {
+                Q::from_i128(i128::from(*a) * i128::from(*d), i128::from(*b) * i128::from(*c))
+            }
+            _ => Q::from_big(self.to_big() / other.to_big()),
+        })
+    }
+
+    /// The reciprocal, or `None` for zero.
+    #[must_use]
+    pub fn recip(&self) -> Option<Q> {
+        Q::one().checked_div(self)
+    }
+
+    /// The largest integer not above the value.
+    #[must_use]
+    pub fn floor(&self) -> BigInt {
+        match &self.0 {
+            Repr::Small(n, d) => BigInt::from(n.div_floor(d)),
+            Repr::Big(b) => b.floor().to_integer(),
+        }
+    }
+
+    /// The nearest `f64` (for float output and plots only).
+    #[must_use]
+    pub fn to_f64(&self) -> f64 {
+        match &self.0 {
+            Repr::Small(n, d) => *n as f64 / *d as f64,
+            Repr::Big(b) => b.to_f64().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// The exact value of a finite `f64`, or `None` for NaN and infinities.
+    #[must_use]
+    pub fn from_f64_exact(x: f64) -> Option<Q> {
+        BigRational::from_float(x).map(Q::from_big)
+    }
+
+    /// The value rounded half away from zero to `decimals` digits after the point, as text.
+    ///
+    /// # Examples
+    /// ```
+    /// use redline_models::number::Q;
+    /// let third: Q = "1/3".parse().unwrap();
+    /// assert_eq!(third.to_decimal(6), "0.333333");
+    /// assert_eq!(Q::from_int(-2).to_decimal(2), "-2.00");
+    /// ```
+    #[must_use]
+    pub fn to_decimal(&self, decimals: usize) -> String {
+        let (n, d) = self.to_parts();
+        let scale = num_traits::pow(BigInt::from(10), decimals);
+        let scaled = n.abs() * scale;
+        let (q, r) = scaled.div_rem(&d);
+        let rounded = if r * 2 >= d { q + 1 } else { q };
+        let mut digits = rounded.to_string();
+        if digits.len() <= decimals {
+            digits = format!("{}{digits}", "0".repeat(decimals + 1 - digits.len()));
+        }
+        let split = digits.len() - decimals;
+        let negative = self.is_negative() && digits.bytes().any(|b| b != b'0');
+        let sign = if negative { "-" } else { "" };
+        if decimals == 0 {
+            format!("{sign}{digits}")
+        } else {
+            format!("{sign}{}.{}", &digits[..split], &digits[split..])
+        }
+    }
+
+    /// The smaller of two values.
+    #[must_use]
+    pub fn min(self, other: Q) -> Q {
+        if other < self { other } else { self }
+    }
+
+    /// The larger of two values.
+    #[must_use]
+    pub fn max(self, other: Q) -> Q {
+        if other > self { other } else { self }
+    }
+
+    /// Parses a number, reporting why text is not one.
+    ///
+    /// # Errors
+    /// [`ParseNumberError`] when the text is malformed, divides by zero, or has an exponent beyond
+    /// [`MAX_EXPONENT`].
+    pub fn parse_exact(text: &str) -> Result<Q, ParseNumberError> {
+        let t = text.trim();
+        if let Some((a, b)) = t.split_once('/') {
+            let num = parse_decimal(a.trim(), text)?;
+            let den = parse_decimal(b.trim(), text)?;
+            return num.checked_div(&den).ok_or_else(|| ParseNumberError::DivisionByZero(text.to_string()));
+        }
+        parse_decimal(t, text)
+    }
+}
+
+/// Parses `[+-]digits[.digits][(e|E)[+-]digits]` exactly.
+fn parse_decimal(t: &str, whole: &str) -> Result<Q, ParseNumberError> {
+    let malformed = || ParseNumberError::Malformed(whole.to_string());
+    let (negative, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(malformed());
+    }
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed());
+    }
+    let mut exp: i64 = 0;
+    if let Some(e) = exponent {
+        let (eneg, edigits) = match e.as_bytes().first() {
+            Some(b'-') => (true, &e[1..]),
+            Some(b'+') => (false, &e[1..]),
+            _ => (false, e),
+        };
+        if edigits.is_empty() || !edigits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed());
+        }
+        let trimmed = edigits.trim_start_matches('0');
+        if trimmed.len() > 6 {
+            return Err(ParseNumberError::TooLarge(whole.to_string()));
+        }
+        let v: i64 = if trimmed.is_empty() { 0 } else { trimmed.parse().map_err(|_| malformed())? };
+        exp = if eneg { -v } else { v };
+    }
+    exp -= frac_part.len() as i64;
+    let digits = format!("{int_part}{frac_part}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok(Q::zero());
+    }
+    // Bound the size of the resulting integer, not only the written exponent: `0.000…1` with
+    // thousands of zeros is as large a denominator as `1e-5000`.
+    let magnitude = digits.len() as i64 + exp;
+    if exp.unsigned_abs() > u64::from(MAX_EXPONENT) || magnitude.unsigned_abs() > u64::from(MAX_EXPONENT) {
+        return Err(ParseNumberError::TooLarge(whole.to_string()));
+    }
+    let mut value: BigInt = digits.parse().map_err(|_| malformed())?;
+    if negative {
+        value = -value;
+    }
+    let ten = BigInt::from(10);
+    let q = if exp >= 0 {
+        Q::from_big(BigRational::from_integer(value * num_traits::pow(ten, exp as usize)))
+    } else {
+        Q::from_big(BigRational::new(value, num_traits::pow(ten, (-exp) as usize)))
+    };
+    Ok(q)
+}
+
+impl FromStr for Q {
+    type Err = ParseNumberError;
+    fn from_str(s: &str) -> Result<Q, ParseNumberError> {
+        Q::parse_exact(s)
+    }
+}
+
+impl fmt::Display for Q {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Small(n, 1) => write!(f, "{n}"),
+            Repr::Small(n, d) => write!(f, "{n}/{d}"),
+            Repr::Big(b) => {
+                if b.is_integer() {
+                    write!(f, "{}", b.numer())
+                } else {
+                    write!(f, "{}/{}", b.numer(), b.denom())
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Q {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Q({self})")
+    }
+}
+
+impl Default for Q {
+    fn default() -> Q {
+        Q::zero()
+    }
+}
+
+impl From<i64> for Q {
+    fn from(n: i64) -> Q {
+        Q::from_int(n)
+    }
+}
+
+impl From<i32> for Q {
+    fn from(n: i32) -> Q {
+        Q::from_int(i64::from(n))
+    }
+}
+
+impl From<BigInt> for Q {
+    fn from(n: BigInt) -> Q {
+        Q::from_big(BigRational::from_integer(n))
+    }
+}
+
+impl Ord for Q {
+    fn cmp(&self, other: &Q) -> Ordering {
+        match (&self.0, &other.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => a.cmp(c),
+            (Repr::Small(a, b), Repr::Small(c, d)) => {
+                (i128::from(*a) * i128::from(*d)).cmp(&(i128::from(*c) * i128::from(*b)))
+            }
+            _ => self.to_big().cmp(&other.to_big()),
+        }
+    }
+}
+
+impl PartialOrd for Q {
+    fn partial_cmp(&self, other: &Q) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Add<&Q> for &Q {
+    type Output = Q;
+    fn add(self, other: &Q) -> Q {
+        match (&self.0, &other.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => match a.checked_add(*c) {
+                Some(s) => Q(Repr::Small(s, 1)),
+                None => Q::from_i128(i128::from(*a) + i128::from(*c), 1),
+            },
+            (Repr::Small(a, b), Repr::Small(c, d)) => Q::from_i128(
+                i128::from(*a) * i128::from(*d) + i128::from(*c) * i128::from(*b),
+                i128::from(*b) * i128::from(*d),
+            ),
+            _ => Q::from_big(self.to_big() + other.to_big()),
+        }
+    }
+}
+
+impl Sub<&Q> for &Q {
+    type Output = Q;
+    fn sub(self, other: &Q) -> Q {
+        match (&self.0, &other.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => match a.checked_sub(*c) {
+                Some(s) => Q(Repr::Small(s, 1)),
+                None => Q::from_i128(i128::from(*a) - i128::from(*c), 1),
+            },
+            (Repr::Small(a, b), Repr::Small(c, d)) => Q::from_i128(
+                i128::from(*a) * i128::from(*d) - i128::from(*c) * i128::from(*b),
+                i128::from(*b) * i128::from(*d),
+            ),
+            _ => Q::from_big(self.to_big() - other.to_big()),
+        }
+    }
+}
+
+impl Mul<&Q> for &Q {
+    type Output = Q;
+    fn mul(self, other: &Q) -> Q {
+        match (&self.0, &other.0) {
+            (Repr::Small(a, b), Repr::Small(c, d)) => {
+                Q::from_i128(i128::from(*a) * i128::from(*c), i128::from(*b) * i128::from(*d))
+            }
+            _ => Q::from_big(self.to_big() * other.to_big()),
+        }
+    }
+}
+
+impl Neg for &Q {
+    type Output = Q;
+    fn neg(self) -> Q {
+        match &self.0 {
+            Repr::Small(n, d) => match n.checked_neg() {
+                Some(m) => Q(Repr::Small(m, *d)),
+                None => Q::from_i128(-i128::from(*n), i128::from(*d)),
+            },
+            Repr::Big(b) => Q::from_big(-(**b).clone()),
+        }
+    }
+}
+
+impl Neg for Q {
+    type Output = Q;
+    fn neg(self) -> Q {
+        -&self
+    }
+}
+
+macro_rules! forward_owned {
+    ($tr:ident, $m:ident) => {
+        impl $tr<Q> for Q {
+            type Output = Q;
+            fn $m(self, other: Q) -> Q {
+                (&self).$m(&other)
+            }
+        }
+        impl $tr<&Q> for Q {
+            type Output = Q;
+            fn $m(self, other: &Q) -> Q {
+                (&self).$m(other)
+            }
+        }
+        impl $tr<Q> for &Q {
+            type Output = Q;
+            fn $m(self, other: Q) -> Q {
+                self.$m(&other)
+            }
+        }
+    };
+}
+forward_owned!(Add, add);
+forward_owned!(Sub, sub);
+forward_owned!(Mul, mul);
+
+impl std::iter::Sum for Q {
+    fn sum<I: Iterator<Item = Q>>(iter: I) -> Q {
+        iter.fold(Q::zero(), |a, b| &a + &b)
+    }
+}
+
+impl<'a> std::iter::Sum<&'a Q> for Q {
+    fn sum<I: Iterator<Item = &'a Q>>(iter: I) -> Q {
+        iter.fold(Q::zero(), |a, b| &a + b)
+    }
+}
+
+impl Zero for Q {
+    fn zero() -> Q {
+        Q::zero()
+    }
+    fn is_zero(&self) -> bool {
+        Q::is_zero(self)
+    }
+}
+
+impl One for Q {
+    fn one() -> Q {
+        Q::one()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(Q::parse_exact(input).unwrap().to_string(), expected, "parsing {input}");
+    }
+
+    #[test]
+    fn parses_integers() {
+        check("-3", "-3");
+        check("+7", "7");
+        check("0", "0");
+        check("-0", "0");
+    }
+
+    #[test]
+    fn parses_decimals_exactly() {
+        check("0.25", "1/4");
+        check("0.1", "1/10");
+        check("1e-3", "1/1000");
+        check("1.5E+2", "150");
+        check(".5", "1/2");
+        check("5.", "5");
+        check("-0.75", "-3/4");
+    }
+
+    #[test]
+    fn parses_fractions_in_lowest_terms() {
+        check("2/3", "2/3");
+        check("4/6", "2/3");
+        check("-4/-6", "2/3");
+        check("3/-6", "-1/2");
+        check("0.5/3", "1/6");
+    }
+
+    #[test]
+    fn rejects_bad_numbers() {
+        assert!(matches!(Q::parse_exact("1/0"), Err(ParseNumberError::DivisionByZero(_))));
+        assert!(matches!(Q::parse_exact("1e999999"), Err(ParseNumberError::TooLarge(_))));
+        assert!(matches!(Q::parse_exact("1e-999999"), Err(ParseNumberError::TooLarge(_))));
+        for bad in ["", "-", "abc", "1..2", "1e", "NaN", "inf", "1/2/3", "0x10", "1 2"] {
+            assert!(Q::parse_exact(bad).is_err(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn arithmetic_overflows_into_big_and_back() {
+        let big = Q::from_int(i64::MAX);
+        let sum = &big + &big;
+        assert_eq!(sum.to_string(), "18446744073709551614");
+        let back = &sum - &big;
+        assert_eq!(back, big);
+        assert!(matches!(back.0, Repr::Small(..)), "values that fit are stored inline");
+        let min = Q::from_int(i64::MIN);
+        assert_eq!((-&min).to_string(), "9223372036854775808");
+        assert_eq!((&min * &min).to_string(), "85070591730234615865843651857942052864");
+    }
+
+    #[test]
+    fn ordering_and_division() {
+        let a: Q = "1/3".parse().unwrap();
+        let b: Q = "0.3333".parse().unwrap();
+        assert!(a > b);
+        assert_eq!(a.checked_div(&b).unwrap().to_string(), "10000/9999");
+        assert!(a.checked_div(&Q::zero()).is_none());
+    }
+
+    #[test]
+    fn decimals_round_half_away_from_zero() {
+        assert_eq!("2/3".parse::<Q>().unwrap().to_decimal(6), "0.666667");
+        assert_eq!("-1/8".parse::<Q>().unwrap().to_decimal(2), "-0.13");
+        assert_eq!("-1/1000".parse::<Q>().unwrap().to_decimal(2), "0.00");
+        assert_eq!(Q::from_int(12).to_decimal(0), "12");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn small_arithmetic_matches_big(a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, d in 1i64..1000) {
+            let x = Q::ratio(a, b).unwrap();
+            let y = Q::ratio(c, d).unwrap();
+            let bx = x.to_big();
+            let by = y.to_big();
+            proptest::prop_assert_eq!((&x + &y).to_big(), &bx + &by);
+            proptest::prop_assert_eq!((&x - &y).to_big(), &bx - &by);
+            proptest::prop_assert_eq!((&x * &y).to_big(), &bx * &by);
+            proptest::prop_assert_eq!(x.cmp(&y), bx.cmp(&by));
+            proptest::prop_assert_eq!(Q::parse_exact(&x.to_string()).unwrap(), x);
+        }
+    }
+}

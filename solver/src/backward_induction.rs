@@ -1,0 +1,464 @@
+//! Subgame-perfect equilibria of perfect-information trees (with chance) by backward induction.
+//!
+//! **Class:** extensive-form games where every information set is a single node; chance nodes are
+//! allowed. **Returns:** one pure SPE chosen by a stated tie-break rule, or with
+//! [`Options::all`] every pure SPE (up to [`Options::max_equilibria`]).
+//! **Complexity:** O(N) exact operations for one SPE; O(N) per further SPE when enumerating.
+//! **Reference:** Zermelo/Kuhn; Selten (1965, 1975) for subgame perfection.
+//!
+//! Nodes are visited in reverse pre-order, so children always come before their parent, with no
+//! recursion. A node's value is not copied: each node stores a reference to a payoff row (a leaf's,
+//! or a row computed at a chance node), so a decision node costs one comparison per child and one
+//! `u32` store whatever the number of players.
+//!
+//! Ties are first-class: every decision node where several actions are optimal is reported with its
+//! tie set. Enumeration of all pure SPE is a backtracking "odometer" over tie nodes in reverse
+//! pre-order: when a tie node advances to its next optimal action, only the nodes before it in
+//! pre-order (its ancestors and the subtrees to its left) are recomputed. Every complete assignment
+//! is an SPE and every SPE is reached once, because at each node the set of optimal actions is
+//! determined by the already fixed choices below it.
+//!
+//! Next: [`crate::verify`], which checks every result before it leaves the solver.
+
+use redline_models::number::Q;
+use redline_models::tree::{NodeId, NodeKind, Tree};
+
+use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
+use crate::error::Error;
+use crate::verify;
+
+/// How to choose among optimal actions in the default single-SPE mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TieBreak {
+    /// The first optimal action in the listed order (the documented default).
+    #[default]
+    First,
+    /// Among the mover's optimal actions, the one best for this player (then the first).
+    Favor(usize),
+    /// Among the mover's optimal actions, the one worst for this player (then the first): e.g. for
+    /// "robust deterrence", resolve ties against the defender.
+    Against(usize),
+}
+
+/// Options for [`solve`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The tie-break rule for the first (or only) equilibrium.
+    pub tie_break: TieBreak,
+    /// Enumerate every pure SPE instead of one.
+    pub all: bool,
+    /// Stop enumerating after this many equilibria (the result is then marked incomplete).
+    pub max_equilibria: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { tie_break: TieBreak::First, all: false, max_equilibria: 10_000 }
+    }
+}
+
+/// The result of [`solve`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Solution {
+    /// The equilibria found, the tie-break's choice first.
+    pub equilibria: Vec<Equilibrium>,
+    /// True when `equilibria` is every pure SPE (always true without ties).
+    pub complete: bool,
+}
+
+/// Flags a value reference as a computed (chance-node) row rather than a leaf row.
+const COMPUTED: u32 = 1 << 31;
+
+struct Engine<'t> {
+    tree: &'t Tree,
+    n: usize,
+    /// The chosen action at each decision node.
+    choice: Vec<u32>,
+    /// The value reference of each node: a leaf row, or `COMPUTED | row` for chance nodes.
+    val: Vec<u32>,
+    /// Rows of expected payoffs at chance nodes.
+    computed: Vec<Q>,
+    tie_break: TieBreak,
+}
+
+impl<'t> Engine<'t> {
+    fn new(tree: &'t Tree, tie_break: TieBreak) -> Engine<'t> {
+        let len = tree.len();
+        Engine {
+            tree,
+            n: tree.n_players(),
+            choice: vec![u32::MAX; len],
+            val: vec![u32::MAX; len],
+            computed: Vec::new(),
+            tie_break,
+        }
+    }
+
+    #[inline]
+    fn value(&self, r: u32) -> &[Q] {
+        let n = self.n;
+        if r & COMPUTED == 0 {
+            let row = r as usize;
+            &self.tree.payoff_table()[row * n..(row + 1) * n]
+        } else {
+            let row = (r & !COMPUTED) as usize;
+            &self.computed[row * n..(row + 1) * n]
+        }
+    }
+
+    fn chance_value(&mut self, x: NodeId) {
+        let t = self.tree;
+        let n = self.n;
+        let mut acc = vec![Q::zero(); n];
+        for (c, p) in t.children(x).zip(t.chance_probs(x)) {
+            if p.is_zero() {
+                continue;
+            }
+            let v = self.value(self.val[c as usize]);
+            for (a, vi) in acc.iter_mut().zip(v) {
+                *a = &*a + &(p * vi);
+            }
+        }
+        let slot = self.val[x as usize];
+        if slot == u32::MAX {
+            let row = (self.computed.len() / n.max(1)) as u32;
+            self.computed.extend(acc);
+            self.val[x as usize] = COMPUTED | row;
+        } else {
+            let row = (slot & !COMPUTED) as usize;
+            for (dst, v) in self.computed[row * n..(row + 1) * n].iter_mut().zip(acc) {
+                *dst = v;
+            }
+        }
+    }
+
+    /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
+    fn secondary_better(&self, a: &[Q], b: &[Q]) -> bool {
+        match self.tie_break {
+            TieBreak::First => false,
+            TieBreak::Favor(j) => a[j] > b[j],
+            TieBreak::Against(j) => a[j] < b[j],
+        }
+    }
+
+    /// Decides node `x` and returns whether the mover had several optimal actions.
+    fn decide(&mut self, x: NodeId) -> bool {
+        let t = self.tree;
+        let i = t.player_of(x);
+        let mut children = t.children(x);
+        let first = children.next().expect("a decision node has at least one action");
+        let mut best = first;
+        let mut best_k = 0u32;
+        let mut tied = false;
+        for (k, c) in children.enumerate() {
+            let vc = self.value(self.val[c as usize]);
+            let vb = self.value(self.val[best as usize]);
+            match vc[i].cmp(&vb[i]) {
+                std::cmp::Ordering::Greater => {
+                    best = c;
+                    best_k = k as u32 + 1;
+                    tied = false;
+                }
+                std::cmp::Ordering::Equal => {
+                    tied = true;
+                    if self.secondary_better(vc, vb) {
+                        best = c;
+                        best_k = k as u32 + 1;
+                    }
+                }
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        self.choice[x as usize] = best_k;
+        self.val[x as usize] = self.val[best as usize];
+        tied
+    }
+
+    /// The optimal actions at `x`, the tie-break's choice first, then the rest in action order.
+    fn optimal_actions(&self, x: NodeId) -> Vec<u32> {
+        let t = self.tree;
+        let i = t.player_of(x);
+        let best = self.value(self.val[x as usize])[i].clone();
+        let chosen = self.choice[x as usize];
+        let mut acts = vec![chosen];
+        for (k, c) in t.children(x).enumerate() {
+            if k as u32 != chosen && self.value(self.val[c as usize])[i] == best {
+                acts.push(k as u32);
+            }
+        }
+        acts
+    }
+
+    fn set_choice(&mut self, x: NodeId, k: u32) {
+        let c = self.tree.child(x, k as usize);
+        self.choice[x as usize] = k;
+        self.val[x as usize] = self.val[c as usize];
+    }
+
+    /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
+    fn sweep(&mut self, from: usize) -> Vec<NodeId> {
+        let t = self.tree;
+        let mut ties = Vec::new();
+        for x in (0..from as NodeId + 1).rev() {
+            match t.kind(x) {
+                NodeKind::Terminal => self.val[x as usize] = t.leaf_row(x),
+                NodeKind::Chance => self.chance_value(x),
+                NodeKind::Decision => {
+                    if self.decide(x) {
+                        ties.push(x);
+                    }
+                }
+            }
+        }
+        ties
+    }
+
+    fn ties_now(&self, tie_nodes: &[NodeId]) -> Vec<Tie> {
+        let mut ties: Vec<Tie> = tie_nodes
+            .iter()
+            .map(|&x| {
+                let mut actions = self.optimal_actions(x);
+                let chosen = actions[0];
+                actions.sort_unstable();
+                Tie { node: x, actions, chosen }
+            })
+            .collect();
+        ties.sort_by_key(|t| t.node);
+        ties
+    }
+
+    fn profile(&self) -> Vec<u32> {
+        let t = self.tree;
+        let mut pure = vec![0u32; t.infosets().len()];
+        for x in 0..t.len() as NodeId {
+            if t.kind(x) == NodeKind::Decision {
+                pure[t.infoset_of(x) as usize] = self.choice[x as usize];
+            }
+        }
+        pure
+    }
+
+    fn emit(&self, tie_nodes: &[NodeId]) -> Result<Equilibrium, Error> {
+        let pure = self.profile();
+        let payoffs = self.value(self.val[0]).to_vec();
+        let check = verify::perfect_information_regret(self.tree, &pure);
+        if !check.regret.is_zero() || check.payoffs != payoffs {
+            return Err(Error::VerificationFailed(format!(
+                "backward induction gave regret {} at node {:?}",
+                check.regret, check.node
+            )));
+        }
+        Ok(Equilibrium {
+            kind: Kind::SubgamePerfect,
+            payoffs,
+            profile: Profile::Pure(pure),
+            regret: check.regret,
+            ties: self.ties_now(tie_nodes),
+        })
+    }
+}
+
+/// Checks that `tree` is in the class backward induction handles.
+///
+/// # Errors
+/// [`Error::Unsupported`] for a tree with an information set of more than one node.
+pub fn check_class(tree: &Tree) -> Result<(), Error> {
+    if !tree.is_perfect_information() {
+        return Err(Error::Unsupported {
+            method: "backward induction",
+            reason: "the game has information sets with several nodes (imperfect information); \
+                     use subgame decomposition (`--method spe` once available), `lcp` or `lp`"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+/// Solves a perfect-information tree by backward induction.
+///
+/// # Errors
+/// [`Error::Unsupported`] for imperfect information; [`Error::VerificationFailed`] if a result fails
+/// the exact check (a bug).
+///
+/// # Examples
+/// ```
+/// use redline_models::tree::TreeBuilder;
+/// use redline_models::number::Q;
+/// use redline_solver::backward_induction::{solve, Options};
+/// let mut b = TreeBuilder::new("Entry", vec!["Entrant".into(), "Incumbent".into()]);
+/// let ab = b.actions(&["enter", "stay out"]).unwrap();
+/// let fa = b.actions(&["fight", "accommodate"]).unwrap();
+/// b.decision_new(0, ab).unwrap();
+/// b.decision_new(1, fa).unwrap();
+/// b.terminal_values(&[Q::from_int(-1), Q::from_int(-1)]).unwrap();
+/// b.terminal_values(&[Q::from_int(1), Q::from_int(2)]).unwrap();
+/// b.terminal_values(&[Q::from_int(0), Q::from_int(4)]).unwrap();
+/// let tree = b.finish().unwrap();
+/// let sol = solve(&tree, &Options::default()).unwrap();
+/// assert_eq!(sol.equilibria[0].payoffs, vec![Q::from_int(1), Q::from_int(2)]);
+/// ```
+pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
+    check_class(tree)?;
+    let mut engine = Engine::new(tree, options.tie_break);
+    let last = tree.len() - 1;
+    let first_ties = engine.sweep(last);
+    let mut equilibria = vec![engine.emit(&first_ties)?];
+    if !options.all || first_ties.is_empty() {
+        return Ok(Solution { equilibria, complete: first_ties.is_empty() || options.all });
+    }
+    // Odometer over tie nodes. `stack` holds, for each tie node in the order met (decreasing node
+    // index), its optimal actions and the position of the current one. Advancing the entry with the
+    // smallest node index first keeps every recomputation to the nodes below that index.
+    let mut stack: Vec<(NodeId, Vec<u32>, usize)> =
+        first_ties.iter().map(|&x| (x, engine.optimal_actions(x), 0)).collect();
+    let mut current_ties = first_ties;
+    loop {
+        if equilibria.len() >= options.max_equilibria {
+            return Ok(Solution { equilibria, complete: false });
+        }
+        // Drop exhausted entries from the top (smallest node index).
+        while let Some((_, acts, pos)) = stack.last() {
+            if pos + 1 < acts.len() {
+                break;
+            }
+            stack.pop();
+        }
+        let Some(top) = stack.last_mut() else { break };
+        top.2 += 1;
+        let (x, k) = (top.0, top.1[top.2]);
+        engine.set_choice(x, k);
+        // Ties above `x` in the stack stay; ties below are recomputed by the sweep.
+        current_ties.retain(|&y| y >= x);
+        if x > 0 {
+            let new_ties = engine.sweep(x as usize - 1);
+            for &y in &new_ties {
+                stack.push((y, engine.optimal_actions(y), 0));
+            }
+            current_ties.extend(new_ties);
+        }
+        equilibria.push(engine.emit(&current_ties)?);
+    }
+    Ok(Solution { equilibria, complete: true })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redline_models::expr::Expr;
+    use redline_models::tree::TreeBuilder;
+
+    fn q(s: &str) -> Q {
+        s.parse().unwrap()
+    }
+
+    /// A 2-player tree from a compact description: `D(player, [children])`, `L(a, b)`.
+    enum Spec {
+        D(usize, Vec<Spec>),
+        C(Vec<(&'static str, Spec)>),
+        L(&'static str, &'static str),
+    }
+
+    fn build(spec: Spec) -> Tree {
+        let mut b = TreeBuilder::new("t", vec!["A".into(), "B".into()]);
+        let mut stack = vec![spec];
+        while let Some(s) = stack.pop() {
+            match s {
+                Spec::D(p, kids) => {
+                    let labels: Vec<String> = (0..kids.len()).map(|k| format!("a{k}")).collect();
+                    let acts = b.actions(&labels).unwrap();
+                    b.decision_new(p, acts).unwrap();
+                    stack.extend(kids.into_iter().rev());
+                }
+                Spec::C(kids) => {
+                    let outs = kids
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (p, _))| (format!("o{k}"), Expr::parse(p).unwrap()))
+                        .collect();
+                    b.chance(outs).unwrap();
+                    stack.extend(kids.into_iter().rev().map(|(_, s)| s));
+                }
+                Spec::L(x, y) => {
+                    b.terminal_values(&[q(x), q(y)]).unwrap();
+                }
+            }
+        }
+        b.finish().unwrap()
+    }
+
+    use Spec::{C, D, L};
+
+    #[test]
+    fn entry_deterrence() {
+        let t = build(D(0, vec![D(1, vec![L("-1", "-1"), L("1", "2")]), L("0", "4")]));
+        let sol = solve(&t, &Options::default()).unwrap();
+        assert_eq!(sol.equilibria.len(), 1);
+        assert!(sol.complete);
+        let e = &sol.equilibria[0];
+        assert_eq!(e.payoffs, vec![q("1"), q("2")]);
+        assert_eq!(e.profile, Profile::Pure(vec![0, 1]));
+    }
+
+    #[test]
+    fn chance_expectation() {
+        let t = build(C(vec![("1/3", D(0, vec![L("3", "0"), L("1", "1")])), ("2/3", L("0", "3"))]));
+        let e = &solve(&t, &Options::default()).unwrap().equilibria[0];
+        assert_eq!(e.payoffs, vec![q("1"), q("2")]);
+    }
+
+    #[test]
+    fn ties_are_reported_and_enumerated() {
+        // B is indifferent (2 vs 2) and A's best reply depends on B's choice.
+        let t = build(D(0, vec![D(1, vec![L("5", "2"), L("0", "2")]), L("1", "0")]));
+        let one = solve(&t, &Options::default()).unwrap();
+        assert!(!one.complete);
+        assert_eq!(one.equilibria[0].ties, vec![Tie { node: 1, actions: vec![0, 1], chosen: 0 }]);
+        assert_eq!(one.equilibria[0].payoffs, vec![q("5"), q("2")]);
+        let all = solve(&t, &Options { all: true, ..Options::default() }).unwrap();
+        assert!(all.complete);
+        let pays: Vec<_> = all.equilibria.iter().map(|e| e.payoffs.clone()).collect();
+        assert_eq!(pays, vec![vec![q("5"), q("2")], vec![q("1"), q("0")]]);
+    }
+
+    #[test]
+    fn favor_tie_break() {
+        let t = build(D(0, vec![D(1, vec![L("5", "2"), L("0", "2")]), L("1", "0")]));
+        let opts = Options { tie_break: TieBreak::Against(0), ..Options::default() };
+        let e = &solve(&t, &opts).unwrap().equilibria[0];
+        assert_eq!(e.payoffs, vec![q("1"), q("0")]);
+        assert_eq!(e.ties[0].chosen, 1);
+    }
+
+    #[test]
+    fn counts_independent_ties() {
+        let tie = || D(1, vec![L("1", "1"), L("0", "1")]);
+        let t = build(D(0, vec![D(0, vec![tie(), tie()]), L("-5", "0")]));
+        let all = solve(&t, &Options { all: true, ..Options::default() }).unwrap();
+        // B is indifferent at both of its nodes (4 combinations). A at node 1 is indifferent when
+        // both B nodes give A the same value (2 options) and strict otherwise: 2 + 1 + 1 + 2 = 6.
+        assert!(all.complete);
+        let distinct: std::collections::BTreeSet<_> =
+            all.equilibria.iter().map(|e| format!("{:?}", e.profile)).collect();
+        assert_eq!(distinct.len(), all.equilibria.len(), "no profile twice");
+        assert_eq!(all.equilibria.len(), 6);
+    }
+
+    #[test]
+    fn deep_chain_does_not_overflow() {
+        let depth = 1_000_000;
+        let mut b = TreeBuilder::new("Chain", vec!["A".into(), "B".into()]);
+        let acts = b.actions(&["stop", "go"]).unwrap();
+        for k in 0..depth {
+            b.decision_new(k % 2, acts).unwrap();
+            b.terminal_values(&[Q::from_int(k as i64), Q::from_int(k as i64)]).unwrap();
+        }
+        b.terminal_values(&[Q::from_int(depth as i64 + 1), Q::zero()]).unwrap();
+        let t = b.finish().unwrap();
+        let sol = solve(&t, &Options::default()).unwrap();
+        // Everyone continues (later stops pay more) until the last mover, B, who stops.
+        assert_eq!(
+            sol.equilibria[0].payoffs,
+            vec![Q::from_int(depth as i64 - 1), Q::from_int(depth as i64 - 1)]
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! # redline-solver
+//!
+//! Equilibrium algorithms for the games of `redline-models`: games in, verified [`Equilibrium`]
+//! values out. Pure computation: no files, no terminal, no environment.
+//!
+//! - [`backward_induction`]: subgame-perfect equilibria of perfect-information trees (with chance).
+//! - [`verify`]: the exact checks every result passes before it is returned.
+//! - [`play`]: the path and the outcome distribution a profile induces.
+//!
+//! Start with [`backward_induction`].
+#![warn(missing_docs)]
+
+pub mod backward_induction;
+pub mod equilibrium;
+pub mod error;
+pub mod play;
+pub mod verify;
+
+pub use equilibrium::{Equilibrium, Kind, Profile, Tie};
+pub use error::Error;

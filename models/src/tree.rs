@@ -74,13 +74,30 @@ pub struct Parameter {
     pub min: Option<Q>,
     /// The largest valid value, if bounded.
     pub max: Option<Q>,
+    /// True when only integer values are valid (structural parameters such as a number of stages).
+    pub integer: bool,
 }
 
 impl Parameter {
     /// A parameter with a default and a description, unbounded.
     #[must_use]
     pub fn new(name: &str, default: Q, description: &str) -> Parameter {
-        Parameter { name: name.into(), default, description: description.into(), min: None, max: None }
+        Parameter { name: name.into(), default, description: description.into(), min: None, max: None, integer: false }
+    }
+
+    /// The same parameter restricted to `[min, max]` (either bound optional).
+    #[must_use]
+    pub fn range(mut self, min: Option<Q>, max: Option<Q>) -> Parameter {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// The same parameter restricted to integers.
+    #[must_use]
+    pub fn integer(mut self) -> Parameter {
+        self.integer = true;
+        self
     }
 
     /// Checks `value` against the parameter's bounds.

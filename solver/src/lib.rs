@@ -14,6 +14,7 @@ pub mod backward_induction;
 pub mod equilibrium;
 pub mod error;
 pub mod play;
+pub mod spe;
 pub mod verify;
 
 pub use equilibrium::{Equilibrium, Kind, Profile, Tie};

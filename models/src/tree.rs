@@ -82,7 +82,14 @@ impl Parameter {
     /// A parameter with a default and a description, unbounded.
     #[must_use]
     pub fn new(name: &str, default: Q, description: &str) -> Parameter {
-        Parameter { name: name.into(), default, description: description.into(), min: None, max: None, integer: false }
+        Parameter {
+            name: name.into(),
+            default,
+            description: description.into(),
+            min: None,
+            max: None,
+            integer: false,
+        }
     }
 
     /// The same parameter restricted to `[min, max]` (either bound optional).
@@ -684,6 +691,12 @@ impl TreeBuilder {
     #[must_use]
     pub fn n_players(&self) -> usize {
         self.tree.players.len()
+    }
+
+    /// The name of player `i`.
+    #[must_use]
+    pub fn player_name(&self, i: usize) -> &str {
+        &self.tree.players[i]
     }
 
     /// Declares a parameter.

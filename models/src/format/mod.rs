@@ -4,4 +4,5 @@
 //!   column on every value).
 //! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
 
+pub mod game;
 pub mod value;

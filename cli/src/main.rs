@@ -1,1 +1,59 @@
-fn main() {}
+//! The `redline` binary: argument parsing, files, rendering and exit codes. All terminal I/O of the
+//! project lives in this crate; `redline-solver` and `redline-models` do none.
+//!
+//! Exit codes: 0 success; 1 no equilibrium of the kind asked (or `check` drift); 2 usage or input
+//! error; 3 a limit was hit; 4 an internal error (a result failed exact verification: a bug).
+
+mod args;
+mod commands;
+mod load;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, Parser as _};
+
+use crate::args::{Cli, Command};
+
+/// Chooses the exit code for an error by its root cause.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    for cause in e.chain() {
+        if let Some(s) = cause.downcast_ref::<redline_solver::Error>() {
+            return match s {
+                redline_solver::Error::Limit { .. } => 3,
+                redline_solver::Error::VerificationFailed(_) => 4,
+                redline_solver::Error::Unsupported { .. } => 2,
+            };
+        }
+        if let Some(redline_models::Error::TooManyNodes { .. }) = cause.downcast_ref::<redline_models::Error>() {
+            return 3;
+        }
+    }
+    2
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Solve(a) => commands::solve::run(a),
+        Command::Models(a) => commands::models::run(a),
+        Command::Convert(a) => commands::convert::run(a),
+        Command::Completions(a) => {
+            clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
+            Ok(0)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}

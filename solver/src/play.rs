@@ -60,3 +60,47 @@ pub fn outcomes(tree: &Tree, profile: &Profile) -> Vec<(NodeId, Q)> {
     out.sort_by_key(|(x, _)| *x);
     out
 }
+
+/// The expected payoff vector of every node's subgame under `profile` (children before parents, no
+/// recursion). Memory is O(nodes × players): meant for explanations and drawings, not for huge trees.
+#[must_use]
+pub fn node_values(tree: &Tree, profile: &Profile) -> Vec<Vec<Q>> {
+    let n = tree.n_players();
+    let mut values: Vec<Vec<Q>> = vec![Vec::new(); tree.len()];
+    for x in (0..tree.len() as NodeId).rev() {
+        let v = match tree.kind(x) {
+            NodeKind::Terminal => tree.payoffs(x).to_vec(),
+            NodeKind::Chance => weighted(tree.children(x).zip(tree.chance_probs(x).iter().cloned()), &values, n),
+            NodeKind::Decision => {
+                let h = tree.infoset_of(x);
+                let probs = (0..tree.n_children(x) as u32).map(|a| profile.prob(h, a));
+                weighted(tree.children(x).zip(probs), &values, n)
+            }
+        };
+        values[x as usize] = v;
+    }
+    return values;
+
+    fn weighted(kids: impl Iterator<Item = (NodeId, Q)>, values: &[Vec<Q>], n: usize) -> Vec<Q> {
+        let mut acc = vec![Q::zero(); n];
+        for (c, p) in kids {
+            if p.is_zero() {
+                continue;
+            }
+            for (a, v) in acc.iter_mut().zip(&values[c as usize]) {
+                *a = &*a + &(&p * v);
+            }
+        }
+        acc
+    }
+}
+
+/// Decision and chance nodes in the order a teacher explains backward induction: every node after
+/// all of its descendants, subtrees left to right (post-order).
+#[must_use]
+pub fn explanation_order(tree: &Tree) -> Vec<NodeId> {
+    let mut nodes: Vec<NodeId> =
+        (0..tree.len() as NodeId).filter(|&x| tree.kind(x) != NodeKind::Terminal).collect();
+    nodes.sort_by_key(|&x| (tree.end(x), std::cmp::Reverse(x)));
+    nodes
+}

@@ -1,0 +1,162 @@
+//! Command-line arguments (clap). These structs stay here: commands convert them into the plain
+//! option structs of `redline-solver`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// redline: exact equilibria and deterrence thresholds for deterrence games.
+#[derive(Debug, Parser)]
+#[command(name = "redline", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in models, or describe one (parameters, tree, regimes, closed forms).
+    Models(ModelsArgs),
+    /// Solve a game: equilibria, payoffs and the equilibrium path.
+    Solve(SolveArgs),
+    /// Convert a game between formats (.ron, .json); a built-in model name writes its tree.
+    Convert(ConvertArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+/// Arguments of `redline models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// The model to describe; without it, all models are listed.
+    pub name: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Where a game comes from and how to set its parameters.
+#[derive(Debug, Args, Clone)]
+pub struct GameArgs {
+    /// A game file (.ron, .json), `-` for standard input, or a built-in model name (see `redline models`).
+    pub game: String,
+    /// Set a parameter: NAME=VALUE (exact: 3, -0.25, 1e-3, 2/3). Repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// The format of standard input (with GAME = `-`).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Refuse games with more nodes than this.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_nodes: usize,
+}
+
+/// Arguments of `redline solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// The game.
+    #[command(flatten)]
+    pub game: GameArgs,
+    /// The method (`auto` picks the model's or the game class's own).
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
+    pub method: Method,
+    /// Every equilibrium the method can find (for `spe`: every pure subgame-perfect equilibrium).
+    #[arg(long)]
+    pub all: bool,
+    /// Stop after this many equilibria with `--all` (the output then says it is incomplete).
+    #[arg(long, default_value_t = 10_000)]
+    pub max_equilibria: usize,
+    /// How to choose among optimal actions at a tie (`first`, `favor:PLAYER`, `against:PLAYER`).
+    #[arg(long, default_value = "first", value_name = "RULE")]
+    pub tie_break: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print numbers as decimals instead of exact fractions.
+    #[arg(long)]
+    pub float: bool,
+    /// Digits after the point with `--float`.
+    #[arg(long, default_value_t = 6)]
+    pub decimals: usize,
+    /// Explain the solving steps in words (for teaching).
+    #[arg(long)]
+    pub explain: bool,
+    /// Only the essentials: payoffs and path.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `redline convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The game to convert: a file or a built-in model name.
+    #[command(flatten)]
+    pub game: GameArgs,
+    /// The file to write (`.ron` or `.json`; `-` writes RON to standard output).
+    pub output: PathBuf,
+}
+
+/// Arguments of `redline completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// Stable, versioned JSON (SPEC §5).
+    Json,
+}
+
+/// Formats of standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// redline's RON schema.
+    Ron,
+    /// redline's schema in JSON.
+    Json,
+}
+
+/// Solving methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// The model's own method, or the game class's.
+    Auto,
+    /// Subgame-perfect equilibria (backward induction; subgame decomposition).
+    Spe,
+    /// All pure-strategy Nash equilibria.
+    Pure,
+    /// Two-player zero-sum: linear programming.
+    Lp,
+    /// Two-player: Lemke–Howson / Lemke.
+    Lcp,
+    /// Two-player: all extreme equilibria.
+    Enum,
+    /// Sequential equilibrium.
+    Sequential,
+    /// Repeated games: one-shot deviation check.
+    Repeated,
+}
+
+impl Method {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::Spe => "spe",
+            Method::Pure => "pure",
+            Method::Lp => "lp",
+            Method::Lcp => "lcp",
+            Method::Enum => "enum",
+            Method::Sequential => "sequential",
+            Method::Repeated => "repeated",
+        }
+    }
+}

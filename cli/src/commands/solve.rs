@@ -1,0 +1,120 @@
+//! `redline solve`: equilibria, payoffs and the path.
+
+use std::fmt::Write as _;
+
+use anyhow::{Result, bail};
+use redline_solver::Profile;
+use redline_solver::backward_induction::{Options, TieBreak};
+
+use crate::args::{Format, Method, SolveArgs};
+use crate::load::{Loaded, load};
+use crate::render::{self, NumberStyle, SolveJson};
+
+/// The most explanation steps printed.
+const MAX_EXPLAIN_STEPS: usize = 500;
+
+fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
+    let find = |name: &str| {
+        players.iter().position(|p| p == name).ok_or_else(|| {
+            anyhow::anyhow!("--tie-break {rule}: unknown player `{name}` (players: {})", players.join(", "))
+        })
+    };
+    Ok(match rule.split_once(':') {
+        None if rule == "first" => TieBreak::First,
+        Some(("favor" | "favour", p)) => TieBreak::Favor(find(p)?),
+        Some(("against", p)) => TieBreak::Against(find(p)?),
+        _ => bail!("--tie-break {rule}: expected `first`, `favor:PLAYER` or `against:PLAYER`"),
+    })
+}
+
+/// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
+pub fn run(args: &SolveArgs) -> Result<u8> {
+    let Loaded { tree, source, model } = load(&args.game)?;
+    let method = match args.method {
+        Method::Auto => match model.map(|m| m.method) {
+            Some("spe") | None => Method::Spe,
+            Some(other) => bail!("{source}: the model's method `{other}` is not available in this version"),
+        },
+        m => m,
+    };
+    if method != Method::Spe {
+        bail!(
+            "{source}: method `{}` is not available in this version; use `--method spe` (subgame-perfect equilibria)",
+            method.as_str()
+        );
+    }
+    let options = Options {
+        tie_break: tie_break(&args.tie_break, tree.players())?,
+        all: args.all,
+        max_equilibria: args.max_equilibria.max(1),
+    };
+    let solution = redline_solver::spe::solve(&tree, &options).map_err(|e| anyhow::Error::new(e).context(source.clone()))?;
+    let style = NumberStyle { float: args.float, decimals: args.decimals };
+    let regimes: Vec<Option<String>> = solution
+        .equilibria
+        .iter()
+        .map(|e| match (&e.profile, model) {
+            (Profile::Pure(choice), Some(m)) => Some((m.regime)(&tree, choice)),
+            _ => None,
+        })
+        .collect();
+    let out = match args.format {
+        Format::Json => {
+            let json = SolveJson {
+                schema: "redline/solve/1",
+                game: render::game_json(&tree, &source, style),
+                method: method.as_str().to_string(),
+                arithmetic: if args.float { "float" } else { "exact" },
+                complete: solution.complete,
+                equilibria: solution
+                    .equilibria
+                    .iter()
+                    .zip(&regimes)
+                    .map(|(e, r)| render::equilibrium_json(&tree, e, r.clone(), style))
+                    .collect(),
+            };
+            let mut s = serde_json::to_string_pretty(&json)?;
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            let _ = writeln!(s, "{}", if tree.title.is_empty() { source.as_str() } else { tree.title.as_str() });
+            if !args.quiet {
+                let _ = writeln!(s, "  source:     {source}");
+                if !tree.parameters().is_empty() {
+                    let ps: Vec<String> = tree
+                        .parameters()
+                        .iter()
+                        .zip(tree.parameter_values())
+                        .map(|(p, v)| format!("{} = {}", p.name, style.fmt(v)))
+                        .collect();
+                    let _ = writeln!(s, "  parameters: {}", ps.join(", "));
+                }
+                let how = if tree.is_perfect_information() { "backward induction" } else { "subgame decomposition" };
+                let numbers = if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
+                let _ = writeln!(s, "  method:     spe ({how}), {numbers}");
+            }
+            let n = solution.equilibria.len();
+            for (k, (e, r)) in solution.equilibria.iter().zip(&regimes).enumerate() {
+                let count = if solution.complete { format!("{n}") } else { format!("{n} found, more exist") };
+                let _ = writeln!(s, "\nSubgame-perfect equilibrium {} of {count}", k + 1);
+                s.push_str(&render::equilibrium_text(&tree, e, r.as_deref(), style, args.quiet));
+            }
+            if !solution.complete && !args.all {
+                let _ = writeln!(s, "\nOther subgame-perfect equilibria exist because of the ties above: list them with --all.");
+            } else if !solution.complete {
+                let _ = writeln!(s, "\nStopped after {} equilibria (--max-equilibria): the list is incomplete.", n);
+            }
+            if args.explain {
+                if let Some(e) = solution.equilibria.first() {
+                    s.push('\n');
+                    s.push_str(&render::explain(&tree, e, style, MAX_EXPLAIN_STEPS));
+                }
+            }
+            s
+        }
+    };
+    print!("{out}");
+    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+}

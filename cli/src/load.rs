@@ -1,0 +1,105 @@
+//! Loading a game: a file (`.ron`, `.json`), standard input, or a built-in model by name, with
+//! `--set NAME=VALUE` applied.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use redline_models::format::game::{self, ReadOptions};
+use redline_models::library::{self, Model};
+use redline_models::number::Q;
+use redline_models::tree::Tree;
+use redline_models::Error as ModelError;
+
+use crate::args::{GameArgs, InputFormat};
+
+/// A game ready to solve.
+pub struct Loaded {
+    /// The tree, evaluated at the requested parameters.
+    pub tree: Tree,
+    /// Where it came from: a path, `-`, or the model's name.
+    pub source: String,
+    /// The built-in model, if the game is one.
+    pub model: Option<&'static Model>,
+}
+
+/// Parses `--set NAME=VALUE` arguments.
+pub fn assignments(sets: &[String]) -> Result<Vec<(String, Q)>> {
+    let mut out: Vec<(String, Q)> = Vec::new();
+    for s in sets {
+        let Some((name, value)) = s.split_once('=') else {
+            bail!("--set {s}: expected NAME=VALUE");
+        };
+        let name = name.trim();
+        let q = Q::parse_exact(value).map_err(|e| anyhow!("--set {s}: {e}"))?;
+        if out.iter().any(|(n, _)| n == name) {
+            bail!("--set {s}: parameter `{name}` is set twice");
+        }
+        out.push((name.to_string(), q));
+    }
+    Ok(out)
+}
+
+/// Reads a file as UTF-8 text, naming the file in every error.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() + 1;
+        let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        anyhow!("{}:{line}:{col}: the file is not valid UTF-8 text", path.display())
+    })
+}
+
+/// Turns a model error into a message that names the place.
+pub fn place(source: &str, e: ModelError) -> anyhow::Error {
+    match e {
+        ModelError::Syntax { line, col, message } => anyhow!("{source}:{line}:{col}: {message}"),
+        // Kept as a typed error so `main` can exit with the limit code.
+        e @ ModelError::TooManyNodes { .. } => anyhow::Error::new(e).context(source.to_string()),
+        other => anyhow!("{source}: {other}"),
+    }
+}
+
+fn read_game(text: &str, source: &str, max_nodes: usize) -> Result<Tree> {
+    game::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))
+}
+
+/// Loads the game named by `args`.
+pub fn load(args: &GameArgs) -> Result<Loaded> {
+    let sets = assignments(&args.set)?;
+    let name = args.game.as_str();
+    let (mut tree, model) = if name == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input as UTF-8 text")?;
+        match args.input_format {
+            Some(InputFormat::Ron | InputFormat::Json) => (read_game(&text, "<stdin>", args.max_nodes)?, None),
+            None => bail!("reading a game from standard input needs --input-format ron|json"),
+        }
+    } else {
+        let path = Path::new(name);
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("ron" | "json") => (read_game(&read_text(path)?, name, args.max_nodes)?, None),
+            Some("efg" | "nfg") => bail!("{name}: Gambit files are not supported yet (coming with .efg/.nfg support)"),
+            Some(other) if path.exists() => bail!("{name}: unknown file type `.{other}` (expected .ron or .json)"),
+            _ if path.exists() => bail!("{name}: cannot tell the format without an extension (.ron or .json)"),
+            _ => {
+                let model = library::find(name).map_err(|e| match e {
+                    ModelError::UnknownModel { .. } if name.contains(['/', '.']) => {
+                        anyhow!("{name}: no such file or built-in model")
+                    }
+                    other => anyhow!(other),
+                })?;
+                let tree = model.instantiate(&sets).map_err(|e| place(name, e))?;
+                return Ok(Loaded { tree, source: name.to_string(), model: Some(model) });
+            }
+        }
+    };
+    if tree.len() > args.max_nodes {
+        return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes })).context(name.to_string());
+    }
+    tree.set_parameters(&sets).map_err(|e| place(name, e))?;
+    Ok(Loaded { tree, source: name.to_string(), model })
+}

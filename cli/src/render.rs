@@ -1,0 +1,368 @@
+//! Rendering solver results: stable JSON (SPEC §5) and text for people.
+//!
+//! The serde types live here, built from solver results; the solver's own types stay free of serde.
+
+use std::fmt::Write as _;
+
+use redline_models::number::Q;
+use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_solver::Equilibrium;
+use redline_solver::play;
+use serde::Serialize;
+
+/// How numbers are printed.
+#[derive(Clone, Copy, Debug)]
+pub struct NumberStyle {
+    /// Decimals instead of fractions.
+    pub float: bool,
+    /// Digits after the point in float mode.
+    pub decimals: usize,
+}
+
+impl NumberStyle {
+    /// Formats one number.
+    pub fn fmt(&self, q: &Q) -> String {
+        if self.float { q.to_decimal(self.decimals) } else { q.to_string() }
+    }
+}
+
+/// `redline/solve/1`.
+#[derive(Serialize)]
+pub struct SolveJson {
+    pub schema: &'static str,
+    pub game: GameJson,
+    pub method: String,
+    pub arithmetic: &'static str,
+    pub complete: bool,
+    pub equilibria: Vec<EquilibriumJson>,
+}
+
+#[derive(Serialize)]
+pub struct GameJson {
+    pub title: String,
+    pub source: String,
+    pub form: &'static str,
+    pub players: Vec<String>,
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+    pub infosets: Vec<Vec<InfosetJson>>,
+    pub strategies: Option<Vec<Vec<String>>>,
+}
+
+#[derive(Serialize)]
+pub struct InfosetJson {
+    pub id: String,
+    pub label: String,
+    pub actions: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct EquilibriumJson {
+    pub kind: &'static str,
+    pub payoffs: Vec<String>,
+    pub behavior: Option<Vec<Vec<Vec<String>>>>,
+    pub mixed: Option<Vec<Vec<String>>>,
+    pub path: Vec<StepJson>,
+    pub outcomes: Vec<OutcomeJson>,
+    pub regret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regime: Option<String>,
+    pub ties: Vec<TieJson>,
+}
+
+#[derive(Serialize)]
+pub struct StepJson {
+    pub player: String,
+    pub action: String,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeJson {
+    pub node: String,
+    pub label: String,
+    pub probability: String,
+    pub payoffs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TieJson {
+    pub node: String,
+    pub player: String,
+    pub actions: Vec<String>,
+    pub chosen: String,
+}
+
+/// The game part of the JSON output.
+pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
+    let mut parameters = serde_json::Map::new();
+    for (p, v) in tree.parameters().iter().zip(tree.parameter_values()) {
+        parameters.insert(p.name.clone(), serde_json::Value::String(style.fmt(v)));
+    }
+    let infosets = (0..tree.n_players())
+        .map(|i| {
+            tree.player_infosets(i)
+                .iter()
+                .map(|&h| {
+                    let inf = &tree.infosets()[h as usize];
+                    InfosetJson {
+                        id: inf.number.to_string(),
+                        label: inf.label.to_string(),
+                        actions: tree.actions(h).to_vec(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    GameJson {
+        title: tree.title.clone(),
+        source: source.to_string(),
+        form: "extensive",
+        players: tree.players().to_vec(),
+        parameters,
+        infosets,
+        strategies: None,
+    }
+}
+
+/// One equilibrium in JSON.
+pub fn equilibrium_json(tree: &Tree, e: &Equilibrium, regime: Option<String>, style: NumberStyle) -> EquilibriumJson {
+    let behavior = (0..tree.n_players())
+        .map(|i| {
+            tree.player_infosets(i)
+                .iter()
+                .map(|&h| (0..tree.actions(h).len() as u32).map(|a| style.fmt(&e.profile.prob(h, a))).collect())
+                .collect()
+        })
+        .collect();
+    let path = play::path(tree, &e.profile)
+        .into_iter()
+        .map(|s| StepJson {
+            player: tree.players()[s.player].clone(),
+            action: tree.actions(tree.infoset_of(s.node))[s.action as usize].clone(),
+        })
+        .collect();
+    let outcomes = play::outcomes(tree, &e.profile)
+        .into_iter()
+        .map(|(x, p)| OutcomeJson {
+            node: x.to_string(),
+            label: tree.node_label(x).to_string(),
+            probability: style.fmt(&p),
+            payoffs: tree.payoffs(x).iter().map(|q| style.fmt(q)).collect(),
+        })
+        .collect();
+    let ties = e
+        .ties
+        .iter()
+        .map(|t| {
+            let h = tree.infoset_of(t.node);
+            TieJson {
+                node: t.node.to_string(),
+                player: tree.players()[tree.player_of(t.node)].clone(),
+                actions: t.actions.iter().map(|&a| tree.actions(h)[a as usize].clone()).collect(),
+                chosen: tree.actions(h)[t.chosen as usize].clone(),
+            }
+        })
+        .collect();
+    EquilibriumJson {
+        kind: e.kind.as_str(),
+        payoffs: e.payoffs.iter().map(|q| style.fmt(q)).collect(),
+        behavior: Some(behavior),
+        mixed: None,
+        path,
+        outcomes,
+        regret: style.fmt(&e.regret),
+        regime,
+        ties,
+    }
+}
+
+/// Where a node is, in words: "the root", or the actions leading to it.
+pub fn node_place(tree: &Tree, x: NodeId) -> String {
+    if x == 0 { "the root".into() } else { format!("after {}", tree.path_to(x)) }
+}
+
+/// Pads cells into aligned columns.
+pub fn table(rows: &[Vec<String>], indent: &str) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::from(indent);
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                let _ = write!(line, "{c}{}  ", " ".repeat(width[i] - c.chars().count()));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The most decision nodes listed in the text strategy table before it is cut short.
+pub const MAX_TEXT_ROWS: usize = 200;
+
+/// Text for one equilibrium.
+pub fn equilibrium_text(
+    tree: &Tree,
+    e: &Equilibrium,
+    regime: Option<&str>,
+    style: NumberStyle,
+    quiet: bool,
+) -> String {
+    let mut out = String::new();
+    let pays: Vec<String> =
+        tree.players().iter().zip(&e.payoffs).map(|(p, q)| format!("{p} {}", style.fmt(q))).collect();
+    let _ = writeln!(out, "  payoffs:  {}", pays.join(", "));
+    let steps = play::path(tree, &e.profile);
+    let path: Vec<String> = steps
+        .iter()
+        .map(|s| format!("{} {}", tree.players()[s.player], tree.actions(tree.infoset_of(s.node))[s.action as usize]))
+        .collect();
+    let _ = writeln!(out, "  path:     {}", if path.is_empty() { "(no decision on the path)".into() } else { path.join(" > ") });
+    let outcomes = play::outcomes(tree, &e.profile);
+    if outcomes.len() > 1 || steps.last().is_none_or(|s| tree.kind(tree.child(s.node, s.action as usize)) != NodeKind::Terminal)
+    {
+        let _ = writeln!(out, "  outcomes:");
+        let rows: Vec<Vec<String>> = outcomes
+            .iter()
+            .map(|(x, p)| {
+                let pays: Vec<String> = tree.payoffs(*x).iter().map(|q| style.fmt(q)).collect();
+                vec![
+                    format!("p = {}", style.fmt(p)),
+                    tree.path_to(*x),
+                    format!("({})", pays.join(", ")),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&rows, "    "));
+    }
+    if let Some(r) = regime {
+        let _ = writeln!(out, "  regime:   {r}");
+    }
+    if quiet {
+        return out;
+    }
+    let _ = writeln!(out, "  strategy at every decision node (off the path too):");
+    let mut rows = vec![vec!["node".to_string(), "player".into(), "where".into(), "action".into()]];
+    let mut listed = 0;
+    let mut total = 0;
+    for x in 0..tree.len() as NodeId {
+        if tree.kind(x) != NodeKind::Decision {
+            continue;
+        }
+        total += 1;
+        if listed >= MAX_TEXT_ROWS {
+            continue;
+        }
+        listed += 1;
+        let h = tree.infoset_of(x);
+        let acts: Vec<String> = (0..tree.n_children(x) as u32)
+            .filter_map(|a| {
+                let p = e.profile.prob(h, a);
+                if p.is_zero() {
+                    None
+                } else if p.is_one() {
+                    Some(tree.actions(h)[a as usize].clone())
+                } else {
+                    Some(format!("{} ({})", tree.actions(h)[a as usize], style.fmt(&p)))
+                }
+            })
+            .collect();
+        let label = tree.node_label(x);
+        let place = if label.is_empty() { node_place(tree, x) } else { format!("{label} ({})", node_place(tree, x)) };
+        rows.push(vec![x.to_string(), tree.players()[tree.player_of(x)].clone(), place, acts.join(", ")]);
+    }
+    out.push_str(&table(&rows, "    "));
+    if total > listed {
+        let _ = writeln!(out, "    … {} more decision nodes (use --format json for all)", total - listed);
+    }
+    if e.ties.is_empty() {
+        let _ = writeln!(out, "  ties:     none (the choice at every node is strict)");
+    } else {
+        let _ = writeln!(out, "  ties (the mover is indifferent; other equilibria choose differently, see --all):");
+        let rows: Vec<Vec<String>> = e
+            .ties
+            .iter()
+            .map(|t| {
+                let h = tree.infoset_of(t.node);
+                let acts: Vec<&str> = t.actions.iter().map(|&a| tree.actions(h)[a as usize].as_str()).collect();
+                vec![
+                    format!("node {}", t.node),
+                    tree.players()[tree.player_of(t.node)].clone(),
+                    node_place(tree, t.node),
+                    format!("{} tie; chose {}", acts.join(" ~ "), tree.actions(h)[t.chosen as usize]),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&rows, "    "));
+    }
+    let _ = writeln!(out, "  verified: exact regret {} (no player gains by deviating in any subgame)", style.fmt(&e.regret));
+    out
+}
+
+/// The backward-induction steps in words, for teaching.
+pub fn explain(tree: &Tree, e: &Equilibrium, style: NumberStyle, limit: usize) -> String {
+    let values = play::node_values(tree, &e.profile);
+    let mut out = String::from("How backward induction solves it (children before parents):\n");
+    let order = play::explanation_order(tree);
+    for (step, &x) in order.iter().enumerate() {
+        if step >= limit {
+            let _ = writeln!(out, "  … {} more steps", order.len() - limit);
+            break;
+        }
+        let fmt_vec = |v: &[Q]| -> String {
+            let parts: Vec<String> = v.iter().map(|q| style.fmt(q)).collect();
+            format!("({})", parts.join(", "))
+        };
+        let place = node_place(tree, x);
+        match tree.kind(x) {
+            NodeKind::Chance => {
+                let parts: Vec<String> = tree
+                    .children(x)
+                    .zip(tree.chance_probs(x))
+                    .zip(tree.chance_labels(x))
+                    .map(|((c, p), l)| format!("{l} (p = {}) gives {}", style.fmt(p), fmt_vec(&values[c as usize])))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  {}. At the chance node {place}: {}; expected payoffs {}.",
+                    step + 1,
+                    parts.join(", "),
+                    fmt_vec(&values[x as usize])
+                );
+            }
+            NodeKind::Decision => {
+                let i = tree.player_of(x);
+                let h = tree.infoset_of(x);
+                let parts: Vec<String> = tree
+                    .children(x)
+                    .enumerate()
+                    .map(|(k, c)| format!("{} gives {}", tree.actions(h)[k], style.fmt(&values[c as usize][i])))
+                    .collect();
+                let chosen: Vec<&str> = (0..tree.n_children(x) as u32)
+                    .filter(|&a| !e.profile.prob(h, a).is_zero())
+                    .map(|a| tree.actions(h)[a as usize].as_str())
+                    .collect();
+                let tie = e.ties.iter().any(|t| t.node == x);
+                let _ = writeln!(
+                    out,
+                    "  {}. At {}'s node {place}: {}, so {}{}.",
+                    step + 1,
+                    tree.players()[i],
+                    parts.join(", "),
+                    chosen.join(" and "),
+                    if tie { " (a tie: several actions are equally good)" } else { "" }
+                );
+            }
+            NodeKind::Terminal => {}
+        }
+    }
+    out
+}

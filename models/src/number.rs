@@ -64,12 +64,37 @@ pub enum ParseNumberError {
 }
 
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    // Operands that fit in 64 bits (the usual case: small payoffs times small probabilities) take the
+    // binary algorithm on u64, which avoids the slow 128-bit division of Euclid's.
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd_u64(x, y));
+    }
     while b != 0 {
         let t = a % b;
         a = b;
         b = t;
     }
     a
+}
+
+/// Stein's binary gcd; `gcd(0, b) = b`.
+fn gcd_u64(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    let mut a = a >> a.trailing_zeros();
+    let mut b = b;
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 impl Q {
@@ -425,6 +450,8 @@ impl From<BigInt> for Q {
 }
 
 impl Ord for Q {
+    // Inlined across crates: solvers compare payoffs in their innermost loops.
+    #[inline]
     fn cmp(&self, other: &Q) -> Ordering {
         match (&self.0, &other.0) {
             (Repr::Small(a, 1), Repr::Small(c, 1)) => a.cmp(c),
@@ -437,6 +464,7 @@ impl Ord for Q {
 }
 
 impl PartialOrd for Q {
+    #[inline]
     fn partial_cmp(&self, other: &Q) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -635,6 +663,21 @@ mod tests {
         assert_eq!("-1/8".parse::<Q>().unwrap().to_decimal(2), "-0.13");
         assert_eq!("-1/1000".parse::<Q>().unwrap().to_decimal(2), "0.00");
         assert_eq!(Q::from_int(12).to_decimal(0), "12");
+    }
+
+    #[test]
+    fn binary_gcd_matches_euclid() {
+        fn euclid(mut a: u64, mut b: u64) -> u64 {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        }
+        for (a, b) in
+            [(0, 0), (0, 7), (9, 0), (12, 18), (1 << 40, 3 << 20), (u64::MAX, u64::MAX - 1), (17, 51)]
+        {
+            assert_eq!(gcd_u64(a, b), euclid(a, b), "gcd({a}, {b})");
+        }
     }
 
     proptest::proptest! {

@@ -207,6 +207,29 @@ impl Tree {
         self.kind.is_empty()
     }
 
+    /// The bytes the arena holds on the heap, counted from the vectors' lengths (not capacities).
+    ///
+    /// Counts the per-node arrays, information sets, action lists, payoffs, probabilities and labels.
+    /// Leaves out the digits of payoffs too big for `Q`'s inline form, the node-label map's
+    /// bookkeeping and the expressions of a parametric game, so it is a lower bound for those; for a
+    /// tree of small numeric payoffs it is exact up to allocator overhead. Used by the benchmarks to
+    /// report memory per node.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let n = self.kind.len();
+        let per_node = size_of::<NodeKind>() + 3 * size_of::<NodeId>() + size_of::<u32>();
+        let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
+        n * per_node
+            + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
+            + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
+            + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
+            + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
+            + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
+            + self.node_labels.values().map(|l| size_of::<(NodeId, Box<str>)>() + l.len()).sum::<usize>()
+            + strings(&self.players)
+    }
+
     /// The parameters with their defaults.
     #[must_use]
     pub fn parameters(&self) -> &[Parameter] {

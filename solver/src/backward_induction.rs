@@ -78,6 +78,8 @@ struct Engine<'t> {
     val: Vec<u32>,
     /// Rows of expected payoffs at chance nodes.
     computed: Vec<Q>,
+    /// Scratch row for summing a chance node's expectation (reused, so chance nodes do not allocate).
+    acc: Vec<Q>,
     tie_break: TieBreak,
 }
 
@@ -90,6 +92,7 @@ impl<'t> Engine<'t> {
             choice: vec![u32::MAX; len],
             val: vec![u32::MAX; len],
             computed: Vec::new(),
+            acc: Vec::new(),
             tie_break,
         }
     }
@@ -109,7 +112,9 @@ impl<'t> Engine<'t> {
     fn chance_value(&mut self, x: NodeId) {
         let t = self.tree;
         let n = self.n;
-        let mut acc = vec![Q::zero(); n];
+        let mut acc = std::mem::take(&mut self.acc);
+        acc.clear();
+        acc.resize(n, Q::zero());
         for (c, p) in t.children(x).zip(t.chance_probs(x)) {
             if p.is_zero() {
                 continue;
@@ -122,14 +127,13 @@ impl<'t> Engine<'t> {
         let slot = self.val[x as usize];
         if slot == u32::MAX {
             let row = (self.computed.len() / n.max(1)) as u32;
-            self.computed.extend(acc);
+            self.computed.extend_from_slice(&acc);
             self.val[x as usize] = COMPUTED | row;
         } else {
             let row = (slot & !COMPUTED) as usize;
-            for (dst, v) in self.computed[row * n..(row + 1) * n].iter_mut().zip(acc) {
-                *dst = v;
-            }
+            self.computed[row * n..(row + 1) * n].clone_from_slice(&acc);
         }
+        self.acc = acc;
     }
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
@@ -147,30 +151,31 @@ impl<'t> Engine<'t> {
         let i = t.player_of(x);
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
-        let mut best = first;
+        // The incumbent is kept as its value reference and row, so each further child costs one
+        // exact comparison (on `Q`'s inline fast path for small values) and no lookups of the best.
+        let mut best_ref = self.val[first as usize];
+        let mut vb = self.value(best_ref);
         let mut best_k = 0u32;
         let mut tied = false;
         for (k, c) in children.enumerate() {
-            let vc = self.value(self.val[c as usize]);
-            let vb = self.value(self.val[best as usize]);
+            let r = self.val[c as usize];
+            let vc = self.value(r);
             match vc[i].cmp(&vb[i]) {
                 std::cmp::Ordering::Greater => {
-                    best = c;
-                    best_k = k as u32 + 1;
+                    (best_ref, vb, best_k) = (r, vc, k as u32 + 1);
                     tied = false;
                 }
                 std::cmp::Ordering::Equal => {
                     tied = true;
                     if self.secondary_better(vc, vb) {
-                        best = c;
-                        best_k = k as u32 + 1;
+                        (best_ref, vb, best_k) = (r, vc, k as u32 + 1);
                     }
                 }
                 std::cmp::Ordering::Less => {}
             }
         }
         self.choice[x as usize] = best_k;
-        self.val[x as usize] = self.val[best as usize];
+        self.val[x as usize] = best_ref;
         tied
     }
 

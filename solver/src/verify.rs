@@ -30,40 +30,54 @@ pub struct Check {
 #[must_use]
 pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
     let n = tree.n_players();
-    // values[x] is only materialised for chance nodes; other nodes point at a leaf row or a chance row.
-    #[derive(Clone, Copy)]
-    enum Ref {
-        Leaf(u32),
-        Chance(u32),
-    }
-    let mut refs: Vec<Ref> = vec![Ref::Leaf(0); tree.len()];
+    // refs[x] names the payoff row of x's value: a leaf row of the tree, or (with the CHANCE bit) a
+    // row of `rows`, which holds the values computed at chance nodes. Values are never copied, so
+    // this costs four bytes per node whatever the number of players.
+    const CHANCE: u32 = 1 << 31;
+    let table = tree.payoff_table();
+    assert!(table.len() / n.max(1) < CHANCE as usize, "a tree has fewer than 2^31 leaves");
+    let mut refs: Vec<u32> = vec![0; tree.len()];
     let mut rows: Vec<Q> = Vec::new();
     let mut regret = Q::zero();
     let mut at = None;
     for x in (0..tree.len() as NodeId).rev() {
         refs[x as usize] = match tree.kind(x) {
-            NodeKind::Terminal => Ref::Leaf(tree.leaf_row(x)),
+            NodeKind::Terminal => tree.leaf_row(x),
             NodeKind::Chance => {
-                let mut acc = vec![Q::zero(); n];
+                // The new row is accumulated in place, after the rows of the children it reads.
+                let base = rows.len();
+                rows.resize(base + n, Q::zero());
+                let (done, acc) = rows.split_at_mut(base);
                 for (c, p) in tree.children(x).zip(tree.chance_probs(x)) {
-                    let v = get(tree, &rows, refs[c as usize]);
+                    let v = get(table, done, n, refs[c as usize]);
                     for (a, vi) in acc.iter_mut().zip(v) {
                         *a = &*a + &(p * vi);
                     }
                 }
-                let r = (rows.len() / n) as u32;
-                rows.extend(acc);
-                Ref::Chance(r)
+                CHANCE | (base / n) as u32
             }
             NodeKind::Decision => {
-                let h = tree.infoset_of(x);
                 let i = tree.player_of(x);
-                let k = pure[h as usize] as usize;
+                let k = pure[tree.infoset_of(x) as usize] as usize;
                 assert!(k < tree.n_children(x), "the profile names an action that exists");
-                let chosen = refs[tree.child(x, k) as usize];
-                let mine = get(tree, &rows, chosen)[i].clone();
-                for c in tree.children(x) {
-                    let gain = &get(tree, &rows, refs[c as usize])[i] - &mine;
+                // One pass over the children finds the chosen child and the mover's best value; the
+                // gain of the best one-node deviation is their difference.
+                let mut chosen = 0;
+                let mut best: Option<&Q> = None;
+                for (a, c) in tree.children(x).enumerate() {
+                    let r = refs[c as usize];
+                    if a == k {
+                        chosen = r;
+                    }
+                    let v = &get(table, &rows, n, r)[i];
+                    if best.is_none_or(|b| v > b) {
+                        best = Some(v);
+                    }
+                }
+                let mine = &get(table, &rows, n, chosen)[i];
+                let best = best.expect("a decision node has at least one action");
+                if best > mine {
+                    let gain = best - mine;
                     if gain > regret {
                         regret = gain;
                         at = Some(x);
@@ -73,14 +87,91 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
             }
         };
     }
-    let payoffs = get(tree, &rows, refs[0]).to_vec();
+    let payoffs = get(table, &rows, n, refs[0]).to_vec();
     return Check { regret, node: at, payoffs };
 
-    fn get<'a>(tree: &'a Tree, rows: &'a [Q], r: Ref) -> &'a [Q] {
-        let n = tree.n_players();
-        match r {
-            Ref::Leaf(row) => &tree.payoff_table()[row as usize * n..(row as usize + 1) * n],
-            Ref::Chance(row) => &rows[row as usize * n..(row as usize + 1) * n],
+    /// The payoff row a reference names.
+    fn get<'a>(table: &'a [Q], rows: &'a [Q], n: usize, r: u32) -> &'a [Q] {
+        let row = (r & !CHANCE) as usize;
+        if r & CHANCE == 0 { &table[row * n..(row + 1) * n] } else { &rows[row * n..(row + 1) * n] }
+    }
+}
+
+/// Checks a pure profile of any tree with perfect recall for subgame perfection by one-shot
+/// deviations: at a singleton information set the mover must not gain by switching action; at a
+/// larger one, the chance-weighted value of the chosen action over its nodes (weights from the
+/// smallest subgame containing it; with perfect recall the mover's own earlier moves are common to
+/// all its nodes) must be maximal. This is the criterion for the subgame classes
+/// [`crate::spe`] solves: perfect-information parts and one-player decision problems.
+///
+/// # Panics
+/// When `pure` is shorter than the number of information sets, or `roots` than the tree.
+#[must_use]
+pub fn subgame_regret(tree: &Tree, pure: &[u32], roots: &[bool]) -> Check {
+    let n = tree.n_players();
+    let len = tree.len();
+    let mut vals: Vec<Vec<Q>> = vec![Vec::new(); len];
+    for x in (0..len as NodeId).rev() {
+        vals[x as usize] = match tree.kind(x) {
+            NodeKind::Terminal => tree.payoffs(x).to_vec(),
+            NodeKind::Chance => {
+                let mut acc = vec![Q::zero(); n];
+                for (c, p) in tree.children(x).zip(tree.chance_probs(x)) {
+                    for (a, v) in acc.iter_mut().zip(&vals[c as usize]) {
+                        *a = &*a + &(p * v);
+                    }
+                }
+                acc
+            }
+            NodeKind::Decision => {
+                let k = pure[tree.infoset_of(x) as usize] as usize;
+                vals[tree.child(x, k) as usize].clone()
+            }
+        };
+    }
+    // Chance-reach weight of each node from its nearest enclosing subgame root.
+    let mut weight: Vec<Q> = vec![Q::one(); len];
+    for x in 1..len as NodeId {
+        let p = tree.parent(x).expect("non-root nodes have parents");
+        weight[x as usize] = if roots[x as usize] {
+            Q::one()
+        } else if tree.kind(p) == NodeKind::Chance {
+            &weight[p as usize] * &tree.chance_probs(p)[tree.child_index(x)]
+        } else {
+            weight[p as usize].clone()
+        };
+    }
+    let h_count = tree.infosets().len();
+    let mut gains: Vec<Vec<Q>> = (0..h_count).map(|h| vec![Q::zero(); tree.actions(h as u32).len()]).collect();
+    let mut singleton_regret = Q::zero();
+    let mut at = None;
+    let members = tree.infoset_members();
+    for (h, nodes) in members.iter().enumerate() {
+        let chosen = pure[h] as usize;
+        for &x in nodes {
+            let i = tree.player_of(x);
+            let mine = vals[tree.child(x, chosen) as usize][i].clone();
+            for (k, c) in tree.children(x).enumerate() {
+                let d = &vals[c as usize][i] - &mine;
+                if nodes.len() == 1 {
+                    if d > singleton_regret {
+                        singleton_regret = d;
+                        at = Some(x);
+                    }
+                } else {
+                    gains[h][k] = &gains[h][k] + &(&weight[x as usize] * &d);
+                }
+            }
         }
     }
+    let mut regret = singleton_regret;
+    for (h, g) in gains.iter().enumerate() {
+        for d in g {
+            if d > &regret {
+                regret = d.clone();
+                at = members[h].first().copied();
+            }
+        }
+    }
+    Check { regret, node: at, payoffs: vals[0].clone() }
 }

@@ -5,11 +5,11 @@ use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use redline_models::Error as ModelError;
 use redline_models::format::game::{self, ReadOptions};
 use redline_models::library::{self, Model};
 use redline_models::number::Q;
 use redline_models::tree::Tree;
-use redline_models::Error as ModelError;
 
 use crate::args::{GameArgs, InputFormat};
 
@@ -74,7 +74,9 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("cannot read standard input as UTF-8 text")?;
         match args.input_format {
-            Some(InputFormat::Ron | InputFormat::Json) => (read_game(&text, "<stdin>", args.max_nodes)?, None),
+            Some(InputFormat::Ron | InputFormat::Json) => {
+                (read_game(&text, "<stdin>", args.max_nodes)?, None)
+            }
             None => bail!("reading a game from standard input needs --input-format ron|json"),
         }
     } else {
@@ -82,9 +84,15 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("ron" | "json") => (read_game(&read_text(path)?, name, args.max_nodes)?, None),
-            Some("efg" | "nfg") => bail!("{name}: Gambit files are not supported yet (coming with .efg/.nfg support)"),
-            Some(other) if path.exists() => bail!("{name}: unknown file type `.{other}` (expected .ron or .json)"),
-            _ if path.exists() => bail!("{name}: cannot tell the format without an extension (.ron or .json)"),
+            Some("efg" | "nfg") => {
+                bail!("{name}: Gambit files are not supported yet (coming with .efg/.nfg support)")
+            }
+            Some(other) if path.exists() => {
+                bail!("{name}: unknown file type `.{other}` (expected .ron or .json)")
+            }
+            _ if path.exists() => {
+                bail!("{name}: cannot tell the format without an extension (.ron or .json)")
+            }
             _ => {
                 let model = library::find(name).map_err(|e| match e {
                     ModelError::UnknownModel { .. } if name.contains(['/', '.']) => {

@@ -124,12 +124,19 @@ pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
 }
 
 /// One equilibrium in JSON.
-pub fn equilibrium_json(tree: &Tree, e: &Equilibrium, regime: Option<String>, style: NumberStyle) -> EquilibriumJson {
+pub fn equilibrium_json(
+    tree: &Tree,
+    e: &Equilibrium,
+    regime: Option<String>,
+    style: NumberStyle,
+) -> EquilibriumJson {
     let behavior = (0..tree.n_players())
         .map(|i| {
             tree.player_infosets(i)
                 .iter()
-                .map(|&h| (0..tree.actions(h).len() as u32).map(|a| style.fmt(&e.profile.prob(h, a))).collect())
+                .map(|&h| {
+                    (0..tree.actions(h).len() as u32).map(|a| style.fmt(&e.profile.prob(h, a))).collect()
+                })
                 .collect()
         })
         .collect();
@@ -177,7 +184,7 @@ pub fn equilibrium_json(tree: &Tree, e: &Equilibrium, regime: Option<String>, st
 
 /// Where a node is, in words: "the root", or the actions leading to it.
 pub fn node_place(tree: &Tree, x: NodeId) -> String {
-    if x == 0 { "the root".into() } else { format!("after {}", tree.path_to(x)) }
+    if x == 0 { "at the root".into() } else { format!("after {}", tree.path_to(x)) }
 }
 
 /// Pads cells into aligned columns.
@@ -223,22 +230,29 @@ pub fn equilibrium_text(
     let steps = play::path(tree, &e.profile);
     let path: Vec<String> = steps
         .iter()
-        .map(|s| format!("{} {}", tree.players()[s.player], tree.actions(tree.infoset_of(s.node))[s.action as usize]))
+        .map(|s| {
+            format!(
+                "{} {}",
+                tree.players()[s.player],
+                tree.actions(tree.infoset_of(s.node))[s.action as usize]
+            )
+        })
         .collect();
-    let _ = writeln!(out, "  path:     {}", if path.is_empty() { "(no decision on the path)".into() } else { path.join(" > ") });
+    let _ = writeln!(
+        out,
+        "  path:     {}",
+        if path.is_empty() { "(no decision on the path)".into() } else { path.join(" > ") }
+    );
     let outcomes = play::outcomes(tree, &e.profile);
-    if outcomes.len() > 1 || steps.last().is_none_or(|s| tree.kind(tree.child(s.node, s.action as usize)) != NodeKind::Terminal)
+    if outcomes.len() > 1
+        || steps.last().is_none_or(|s| tree.kind(tree.child(s.node, s.action as usize)) != NodeKind::Terminal)
     {
         let _ = writeln!(out, "  outcomes:");
         let rows: Vec<Vec<String>> = outcomes
             .iter()
             .map(|(x, p)| {
                 let pays: Vec<String> = tree.payoffs(*x).iter().map(|q| style.fmt(q)).collect();
-                vec![
-                    format!("p = {}", style.fmt(p)),
-                    tree.path_to(*x),
-                    format!("({})", pays.join(", ")),
-                ]
+                vec![format!("p = {}", style.fmt(p)), tree.path_to(*x), format!("({})", pays.join(", "))]
             })
             .collect();
         out.push_str(&table(&rows, "    "));
@@ -276,7 +290,8 @@ pub fn equilibrium_text(
             })
             .collect();
         let label = tree.node_label(x);
-        let place = if label.is_empty() { node_place(tree, x) } else { format!("{label} ({})", node_place(tree, x)) };
+        let place =
+            if label.is_empty() { node_place(tree, x) } else { format!("{label} ({})", node_place(tree, x)) };
         rows.push(vec![x.to_string(), tree.players()[tree.player_of(x)].clone(), place, acts.join(", ")]);
     }
     out.push_str(&table(&rows, "    "));
@@ -286,13 +301,17 @@ pub fn equilibrium_text(
     if e.ties.is_empty() {
         let _ = writeln!(out, "  ties:     none (the choice at every node is strict)");
     } else {
-        let _ = writeln!(out, "  ties (the mover is indifferent; other equilibria choose differently, see --all):");
+        let _ = writeln!(
+            out,
+            "  ties (the mover is indifferent; other equilibria choose differently, see --all):"
+        );
         let rows: Vec<Vec<String>> = e
             .ties
             .iter()
             .map(|t| {
                 let h = tree.infoset_of(t.node);
-                let acts: Vec<&str> = t.actions.iter().map(|&a| tree.actions(h)[a as usize].as_str()).collect();
+                let acts: Vec<&str> =
+                    t.actions.iter().map(|&a| tree.actions(h)[a as usize].as_str()).collect();
                 vec![
                     format!("node {}", t.node),
                     tree.players()[tree.player_of(t.node)].clone(),
@@ -303,7 +322,11 @@ pub fn equilibrium_text(
             .collect();
         out.push_str(&table(&rows, "    "));
     }
-    let _ = writeln!(out, "  verified: exact regret {} (no player gains by deviating in any subgame)", style.fmt(&e.regret));
+    let _ = writeln!(
+        out,
+        "  verified: exact regret {} (no player gains by deviating in any subgame)",
+        style.fmt(&e.regret)
+    );
     out
 }
 
@@ -328,7 +351,9 @@ pub fn explain(tree: &Tree, e: &Equilibrium, style: NumberStyle, limit: usize) -
                     .children(x)
                     .zip(tree.chance_probs(x))
                     .zip(tree.chance_labels(x))
-                    .map(|((c, p), l)| format!("{l} (p = {}) gives {}", style.fmt(p), fmt_vec(&values[c as usize])))
+                    .map(|((c, p), l)| {
+                        format!("{l} (p = {}) gives {}", style.fmt(p), fmt_vec(&values[c as usize]))
+                    })
                     .collect();
                 let _ = writeln!(
                     out,
@@ -344,7 +369,9 @@ pub fn explain(tree: &Tree, e: &Equilibrium, style: NumberStyle, limit: usize) -
                 let parts: Vec<String> = tree
                     .children(x)
                     .enumerate()
-                    .map(|(k, c)| format!("{} gives {}", tree.actions(h)[k], style.fmt(&values[c as usize][i])))
+                    .map(|(k, c)| {
+                        format!("{} gives {}", tree.actions(h)[k], style.fmt(&values[c as usize][i]))
+                    })
                     .collect();
                 let chosen: Vec<&str> = (0..tree.n_children(x) as u32)
                     .filter(|&a| !e.profile.prob(h, a).is_zero())

@@ -2,12 +2,12 @@
 //!
 //! How redline describes games: exact rational numbers ([`number::Q`]), payoff expressions over named
 //! parameters ([`expr::Expr`]), extensive-form trees in a flat arena ([`tree::Tree`]), the file
-//! formats that read and write them ([`format`]), and the built-in deterrence models ([`library`]).
+//! formats that read and write them ([`mod@format`]), and the built-in deterrence models ([`library`]).
 //!
 //! This crate knows nothing about solving: `redline-solver` depends on it, never the reverse. It does
 //! no terminal or environment access; the format readers take text and return trees.
 //!
-//! Start with [`tree`], then [`format`].
+//! Start with [`tree`], then [`mod@format`].
 #![warn(missing_docs)]
 
 pub mod error;

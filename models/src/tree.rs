@@ -117,6 +117,9 @@ impl Parameter {
             value: value.clone(),
             reason,
         };
+        if self.integer && !value.is_integer() {
+            return Err(out("it must be a whole number".into()));
+        }
         if let Some(min) = &self.min
             && value < min
         {

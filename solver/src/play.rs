@@ -70,7 +70,9 @@ pub fn node_values(tree: &Tree, profile: &Profile) -> Vec<Vec<Q>> {
     for x in (0..tree.len() as NodeId).rev() {
         let v = match tree.kind(x) {
             NodeKind::Terminal => tree.payoffs(x).to_vec(),
-            NodeKind::Chance => weighted(tree.children(x).zip(tree.chance_probs(x).iter().cloned()), &values, n),
+            NodeKind::Chance => {
+                weighted(tree.children(x).zip(tree.chance_probs(x).iter().cloned()), &values, n)
+            }
             NodeKind::Decision => {
                 let h = tree.infoset_of(x);
                 let probs = (0..tree.n_children(x) as u32).map(|a| profile.prob(h, a));

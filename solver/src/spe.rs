@@ -79,11 +79,19 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
             tree.check_perfect_recall().map_err(|reason| Error::Unsupported { method: "spe", reason })?;
             region.decision_problem(&value, &mut choice, &mut ties)
         } else {
+            let names: Vec<&str> = region.players.iter().map(|&p| tree.players()[p].as_str()).collect();
+            let place = if r == 0 {
+                "the game".to_string()
+            } else {
+                format!("the subgame at node {r} ({})", tree.path_to(r))
+            };
             return Err(Error::Unsupported {
                 method: "spe",
                 reason: format!(
-                    "the subgame at node {r} has several players moving at information sets with more than one node; \
-                     it needs a mixed-strategy method (sequence-form `lcp`/`lp`), which this version does not have yet"
+                    "in {place}, {} move and one of them cannot observe everything before its move \
+                     (an information set with several nodes); such subgames need a mixed-strategy method \
+                     (sequence-form `lcp`/`lp`), which this version does not have yet",
+                    names.join(" and ")
                 ),
             });
         };
@@ -176,7 +184,12 @@ impl<'t> Region<'t> {
         acc
     }
 
-    fn backward_induction(&self, value: &[Option<Vec<Q>>], choice: &mut [u32], ties: &mut Vec<Tie>) -> Vec<Q> {
+    fn backward_induction(
+        &self,
+        value: &[Option<Vec<Q>>],
+        choice: &mut [u32],
+        ties: &mut Vec<Tie>,
+    ) -> Vec<Q> {
         let t = self.tree;
         let mut local: Vec<Option<Vec<Q>>> = vec![None; t.len()];
         for &x in self.nodes.iter().rev() {
@@ -252,7 +265,8 @@ impl<'t> Region<'t> {
                 }
             }
             let best = (0..n_actions).fold(0, |b, k| if totals[k] > totals[b] { k } else { b });
-            let tied: Vec<u32> = (0..n_actions).filter(|&k| totals[k] == totals[best]).map(|k| k as u32).collect();
+            let tied: Vec<u32> =
+                (0..n_actions).filter(|&k| totals[k] == totals[best]).map(|k| k as u32).collect();
             if tied.len() > 1 {
                 ties.push(Tie { node: nodes[0], actions: tied, chosen: best as u32 });
             }
@@ -326,8 +340,11 @@ mod tests {
         let def = b.actions(&["concede", "retaliate"]).unwrap();
         let h = b.infoset(0, "Ch", ch).unwrap();
         let one_minus = format!("1 - {p_d}");
-        b.chance(vec![("hard".into(), Expr::parse(p_d).unwrap()), ("soft".into(), Expr::parse(&one_minus).unwrap())])
-            .unwrap();
+        b.chance(vec![
+            ("hard".into(), Expr::parse(p_d).unwrap()),
+            ("soft".into(), Expr::parse(&one_minus).unwrap()),
+        ])
+        .unwrap();
         for retaliation in ["0", "-3"] {
             b.decision(h).unwrap();
             b.terminal_values(&[q("0"), q("1")]).unwrap();

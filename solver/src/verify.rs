@@ -142,7 +142,8 @@ pub fn subgame_regret(tree: &Tree, pure: &[u32], roots: &[bool]) -> Check {
         };
     }
     let h_count = tree.infosets().len();
-    let mut gains: Vec<Vec<Q>> = (0..h_count).map(|h| vec![Q::zero(); tree.actions(h as u32).len()]).collect();
+    let mut gains: Vec<Vec<Q>> =
+        (0..h_count).map(|h| vec![Q::zero(); tree.actions(h as u32).len()]).collect();
     let mut singleton_regret = Q::zero();
     let mut at = None;
     let members = tree.infoset_members();

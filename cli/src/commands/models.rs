@@ -14,7 +14,8 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
     match &args.name {
         None => match args.format {
             Format::Text => {
-                let mut rows = vec![vec!["model".to_string(), "players".into(), "method".into(), "summary".into()]];
+                let mut rows =
+                    vec![vec!["model".to_string(), "players".into(), "method".into(), "summary".into()]];
                 for m in library::all() {
                     rows.push(vec![m.name.into(), m.players.join(", "), m.method.into(), m.summary.into()]);
                 }
@@ -28,7 +29,9 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
                         serde_json::json!({"name": m.name, "summary": m.summary, "players": m.players, "method": m.method})
                     })
                     .collect();
-                out = serde_json::to_string_pretty(&serde_json::json!({"schema": "redline/models/1", "models": list}))?;
+                out = serde_json::to_string_pretty(
+                    &serde_json::json!({"schema": "redline/models/1", "models": list}),
+                )?;
                 out.push('\n');
             }
         },
@@ -41,7 +44,8 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
                     let _ = writeln!(out, "  players: {}", m.players.join(", "));
                     let _ = writeln!(out, "  method:  {}\n", m.method);
                     let _ = writeln!(out, "Parameters (set with --set NAME=VALUE):");
-                    let mut rows = vec![vec!["name".to_string(), "default".into(), "range".into(), "meaning".into()]];
+                    let mut rows =
+                        vec![vec!["name".to_string(), "default".into(), "range".into(), "meaning".into()]];
                     for p in &params {
                         let range = match (&p.min, &p.max) {
                             (None, None) => "any".to_string(),
@@ -58,7 +62,8 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
                     for r in m.regimes {
                         let _ = writeln!(out, "  - {r}");
                     }
-                    let _ = writeln!(out, "\nEquilibrium and thresholds in closed form:\n{}", indent(m.formulas));
+                    let _ =
+                        writeln!(out, "\nEquilibrium and thresholds in closed form:\n{}", indent(m.formulas));
                 }
                 Format::Json => {
                     let ps: Vec<serde_json::Value> = params

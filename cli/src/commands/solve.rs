@@ -48,7 +48,8 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         all: args.all,
         max_equilibria: args.max_equilibria.max(1),
     };
-    let solution = redline_solver::spe::solve(&tree, &options).map_err(|e| anyhow::Error::new(e).context(source.clone()))?;
+    let solution = redline_solver::spe::solve(&tree, &options)
+        .map_err(|e| anyhow::Error::new(e).context(source.clone()))?;
     let style = NumberStyle { float: args.float, decimals: args.decimals };
     let regimes: Vec<Option<String>> = solution
         .equilibria
@@ -79,7 +80,8 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         }
         Format::Text => {
             let mut s = String::new();
-            let _ = writeln!(s, "{}", if tree.title.is_empty() { source.as_str() } else { tree.title.as_str() });
+            let _ =
+                writeln!(s, "{}", if tree.title.is_empty() { source.as_str() } else { tree.title.as_str() });
             if !args.quiet {
                 let _ = writeln!(s, "  source:     {source}");
                 if !tree.parameters().is_empty() {
@@ -91,8 +93,13 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                         .collect();
                     let _ = writeln!(s, "  parameters: {}", ps.join(", "));
                 }
-                let how = if tree.is_perfect_information() { "backward induction" } else { "subgame decomposition" };
-                let numbers = if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
+                let how = if tree.is_perfect_information() {
+                    "backward induction"
+                } else {
+                    "subgame decomposition"
+                };
+                let numbers =
+                    if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
                 let _ = writeln!(s, "  method:     spe ({how}), {numbers}");
             }
             let n = solution.equilibria.len();
@@ -101,10 +108,17 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                 let _ = writeln!(s, "\nSubgame-perfect equilibrium {} of {count}", k + 1);
                 s.push_str(&render::equilibrium_text(&tree, e, r.as_deref(), style, args.quiet));
             }
-            if !solution.complete && !args.all {
-                let _ = writeln!(s, "\nOther subgame-perfect equilibria exist because of the ties above: list them with --all.");
+            if !solution.complete && !args.all && !args.quiet {
+                let _ = writeln!(
+                    s,
+                    "\nOther subgame-perfect equilibria exist because of the ties above: list them with --all."
+                );
             } else if !solution.complete {
-                let _ = writeln!(s, "\nStopped after {} equilibria (--max-equilibria): the list is incomplete.", n);
+                let _ = writeln!(
+                    s,
+                    "\nStopped after {} equilibria (--max-equilibria): the list is incomplete.",
+                    n
+                );
             }
             if args.explain {
                 if let Some(e) = solution.equilibria.first() {

@@ -175,6 +175,7 @@ pub struct Children<'a> {
 
 impl Iterator for Children<'_> {
     type Item = NodeId;
+    #[inline]
     fn next(&mut self) -> Option<NodeId> {
         if self.next >= self.stop {
             return None;
@@ -194,12 +195,14 @@ impl Tree {
 
     /// The number of players.
     #[must_use]
+    #[inline]
     pub fn n_players(&self) -> usize {
         self.players.len()
     }
 
     /// The number of nodes.
     #[must_use]
+    #[inline]
     pub fn len(&self) -> usize {
         self.kind.len()
     }
@@ -247,12 +250,14 @@ impl Tree {
 
     /// The kind of node `x`.
     #[must_use]
+    #[inline]
     pub fn kind(&self, x: NodeId) -> NodeKind {
         self.kind[x as usize]
     }
 
     /// The parent of `x`, or `None` for the root.
     #[must_use]
+    #[inline]
     pub fn parent(&self, x: NodeId) -> Option<NodeId> {
         let p = self.parent[x as usize];
         (p != NO_NODE).then_some(p)
@@ -260,18 +265,21 @@ impl Tree {
 
     /// One past the last node of the subtree of `x`: the subtree is `x..end(x)`.
     #[must_use]
+    #[inline]
     pub fn end(&self, x: NodeId) -> NodeId {
         self.end[x as usize]
     }
 
     /// The number of children of `x`.
     #[must_use]
+    #[inline]
     pub fn n_children(&self, x: NodeId) -> usize {
         self.n_children[x as usize] as usize
     }
 
     /// The children of `x` in action order.
     #[must_use]
+    #[inline]
     pub fn children(&self, x: NodeId) -> Children<'_> {
         Children { end: &self.end, next: x + 1, stop: self.end[x as usize] }
     }
@@ -299,6 +307,7 @@ impl Tree {
     /// # Panics
     /// When `x` is not a decision node.
     #[must_use]
+    #[inline]
     pub fn infoset_of(&self, x: NodeId) -> InfosetId {
         assert_eq!(self.kind(x), NodeKind::Decision, "infoset_of is asked of decision nodes only");
         self.data[x as usize]
@@ -306,6 +315,7 @@ impl Tree {
 
     /// The player who moves at decision node `x`.
     #[must_use]
+    #[inline]
     pub fn player_of(&self, x: NodeId) -> usize {
         self.infosets[self.infoset_of(x) as usize].player as usize
     }
@@ -341,6 +351,7 @@ impl Tree {
     /// # Panics
     /// When `x` is not terminal.
     #[must_use]
+    #[inline]
     pub fn payoffs(&self, x: NodeId) -> &[Q] {
         assert_eq!(self.kind(x), NodeKind::Terminal, "payoffs are asked of terminal nodes only");
         let n = self.players.len();
@@ -350,18 +361,21 @@ impl Tree {
 
     /// The leaf row of terminal node `x` (index into the payoff table).
     #[must_use]
+    #[inline]
     pub fn leaf_row(&self, x: NodeId) -> u32 {
         self.data[x as usize]
     }
 
     /// All payoffs, `n_players` per leaf row.
     #[must_use]
+    #[inline]
     pub fn payoff_table(&self) -> &[Q] {
         &self.payoffs
     }
 
     /// The outcome probabilities of chance node `x`, in child order.
     #[must_use]
+    #[inline]
     pub fn chance_probs(&self, x: NodeId) -> &[Q] {
         assert_eq!(self.kind(x), NodeKind::Chance, "chance_probs is asked of chance nodes only");
         let start = self.data[x as usize] as usize;

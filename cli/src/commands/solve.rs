@@ -102,6 +102,11 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                     if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
                 let _ = writeln!(s, "  method:     spe ({how}), {numbers}");
             }
+            if let Some(m) = model {
+                for note in (m.notes)(&tree) {
+                    let _ = writeln!(s, "  note:       {note}");
+                }
+            }
             let n = solution.equilibria.len();
             for (k, (e, r)) in solution.equilibria.iter().zip(&regimes).enumerate() {
                 let count = if solution.complete { format!("{n}") } else { format!("{n} found, more exist") };

@@ -24,6 +24,7 @@ pub(super) const MODEL: Model = Model {
     validate: no_rules,
     build,
     regime,
+    notes,
     regimes: &["deterred", "challenge"],
     tree_text: TREE_TEXT,
     formulas: FORMULAS,
@@ -101,5 +102,19 @@ fn regime(tree: &Tree, choices: &[u32]) -> String {
         Some(0) => "deterred".into(),
         Some(_) => "challenge".into(),
         None => UNKNOWN.into(),
+    }
+}
+
+/// The credibility threshold c* = (w_Ch - s_Ch) / (w_Ch - c_Ch) that deters the challenger.
+fn notes(tree: &Tree) -> Vec<String> {
+    let s = super::value_of(tree, "s_Ch");
+    let w = super::value_of(tree, "w_Ch");
+    let c = super::value_of(tree, "c_Ch");
+    match (&w - &s).checked_div(&(&w - &c)) {
+        Some(star) => vec![format!(
+            "deterrence holds iff p_D >= c* = (w_Ch - s_Ch)/(w_Ch - c_Ch) = {star} (here p_D = {})",
+            super::value_of(tree, "p_D")
+        )],
+        None => Vec::new(),
     }
 }

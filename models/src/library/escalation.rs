@@ -26,6 +26,7 @@ pub(super) const MODEL: Model = Model {
     validate: super::no_rules,
     build,
     regime,
+    notes: super::no_notes,
     regimes: &["status quo (deterred)", "S yields at rung k", "A yields at rung k", "all-out war"],
     tree_text: TREE_TEXT,
     formulas: FORMULAS,

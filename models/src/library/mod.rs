@@ -49,6 +49,9 @@ pub struct Model {
     /// Names the regime of a pure profile of a tree this model built: the slice holds the chosen
     /// action index per [`InfosetId`] (as in `Profile::Pure`).
     pub regime: fn(&Tree, &[u32]) -> String,
+    /// Model-specific facts worth printing beside an equilibrium, computed from the tree's parameter
+    /// values (salami: the red line).
+    pub notes: fn(&Tree) -> Vec<String>,
     /// The regime names or patterns `regime` can return, for documentation.
     pub regimes: &'static [&'static str],
     /// The tree drawn in text, for `redline models NAME`.
@@ -170,6 +173,21 @@ static MODELS: [Model; 6] = [
     credibility::MODEL,
     escalation::MODEL,
 ];
+
+/// A `notes` function for models with nothing to add.
+fn no_notes(_: &Tree) -> Vec<String> {
+    Vec::new()
+}
+
+/// The current value of parameter `name` of a tree a model built.
+fn value_of(tree: &Tree, name: &str) -> Q {
+    tree.parameters()
+        .iter()
+        .zip(tree.parameter_values())
+        .find(|(p, _)| p.name == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("models declare every parameter on their tree, including `{name}`"))
+}
 
 /// Every built-in model, in the registry order of MODELS.md.
 #[must_use]

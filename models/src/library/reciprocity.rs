@@ -26,6 +26,7 @@ pub(super) const MODEL: Model = Model {
     validate: no_rules,
     build,
     regime,
+    notes: super::no_notes,
     regimes: &[
         "bundled; deters none",
         "bundled; deters small",

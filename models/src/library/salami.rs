@@ -27,6 +27,7 @@ pub(super) const MODEL: Model = Model {
     validate,
     build,
     regime,
+    notes,
     regimes: &["peace after m slice(s)", "war at slice m"],
     tree_text: TREE_TEXT,
     formulas: FORMULAS,
@@ -170,4 +171,14 @@ fn regime(tree: &Tree, choices: &[u32]) -> String {
         }
         x = next;
     }
+}
+
+/// The red line: the largest cumulative loss the defender tolerates before fighting.
+fn notes(tree: &Tree) -> Vec<String> {
+    let p = super::value_of(tree, "p");
+    let c_d = super::value_of(tree, "c_D");
+    let line = &p + &c_d;
+    vec![format!(
+        "red line: L* = p + c_D = {line} (the defender fights rather than lose more; a declared line below L* is cheap talk)"
+    )]
 }

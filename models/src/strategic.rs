@@ -12,6 +12,9 @@ use crate::expr::Expr;
 use crate::number::Q;
 use crate::tree::Parameter;
 
+/// A payoff matrix indexed `[row strategy][column strategy]`.
+pub type Matrix = Vec<Vec<Q>>;
+
 /// A strategic-form game.
 ///
 /// # Examples
@@ -281,7 +284,7 @@ impl StrategicGame {
 
     /// For a two-player game, the payoff matrices `(A, B)` indexed `[row strategy][column strategy]`.
     #[must_use]
-    pub fn bimatrix(&self) -> Option<(Vec<Vec<Q>>, Vec<Vec<Q>>)> {
+    pub fn bimatrix(&self) -> Option<(Matrix, Matrix)> {
         if self.players.len() != 2 {
             return None;
         }

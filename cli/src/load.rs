@@ -9,14 +9,25 @@ use redline_models::Error as ModelError;
 use redline_models::format::game::{self, ReadOptions};
 use redline_models::library::{self, Model};
 use redline_models::number::Q;
+use redline_models::strategic::StrategicGame;
 use redline_models::tree::Tree;
 
 use crate::args::{GameArgs, InputFormat};
 
+/// A game in either form.
+pub enum Game {
+    /// An extensive-form tree.
+    Tree(Tree),
+    /// A strategic-form game.
+    #[allow(dead_code)]
+    // Constructed once `.nfg` and the strategic RON schema are read (issues 5 and 6).
+    Strategic(StrategicGame),
+}
+
 /// A game ready to solve.
 pub struct Loaded {
-    /// The tree, evaluated at the requested parameters.
-    pub tree: Tree,
+    /// The game, evaluated at the requested parameters.
+    pub game: Game,
     /// Where it came from: a path, `-`, or the model's name.
     pub source: String,
     /// The built-in model, if the game is one.
@@ -66,6 +77,16 @@ fn read_game(text: &str, source: &str, max_nodes: usize) -> Result<Tree> {
     game::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))
 }
 
+impl Loaded {
+    /// The tree, or an error naming the source for a strategic-form game.
+    pub fn into_tree(self, what: &str) -> Result<(Tree, String, Option<&'static Model>)> {
+        match self.game {
+            Game::Tree(t) => Ok((t, self.source, self.model)),
+            Game::Strategic(_) => bail!("{}: {what} needs an extensive-form game (a tree)", self.source),
+        }
+    }
+}
+
 /// Loads the game named by `args`.
 pub fn load(args: &GameArgs) -> Result<Loaded> {
     let sets = assignments(&args.set)?;
@@ -101,7 +122,7 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
                     other => anyhow!(other),
                 })?;
                 let tree = model.instantiate(&sets).map_err(|e| place(name, e))?;
-                return Ok(Loaded { tree, source: name.to_string(), model: Some(model) });
+                return Ok(Loaded { game: Game::Tree(tree), source: name.to_string(), model: Some(model) });
             }
         }
     };
@@ -109,5 +130,5 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes })).context(name.to_string());
     }
     tree.set_parameters(&sets).map_err(|e| place(name, e))?;
-    Ok(Loaded { tree, source: name.to_string(), model })
+    Ok(Loaded { game: Game::Tree(tree), source: name.to_string(), model })
 }

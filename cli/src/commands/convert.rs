@@ -23,10 +23,10 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
 
 /// Runs `redline convert`.
 pub fn run(args: &ConvertArgs) -> Result<u8> {
-    let loaded = load(&args.game)?;
+    let (tree, _, _) = load(&args.game)?.into_tree("`convert`")?;
     let out = args.output.as_path();
     if out == Path::new("-") {
-        print!("{}", game::write(&loaded.tree, Syntax::Ron));
+        print!("{}", game::write(&tree, Syntax::Ron));
         return Ok(0);
     }
     let syntax = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
@@ -35,6 +35,6 @@ pub fn run(args: &ConvertArgs) -> Result<u8> {
         Some("efg" | "nfg") => bail!("{}: writing Gambit files is not supported yet", out.display()),
         _ => bail!("{}: unknown output type (expected .ron or .json)", out.display()),
     };
-    write_atomic(out, &game::write(&loaded.tree, syntax))?;
+    write_atomic(out, &game::write(&tree, syntax))?;
     Ok(0)
 }

@@ -7,7 +7,7 @@ use redline_solver::Profile;
 use redline_solver::backward_induction::{Options, TieBreak};
 
 use crate::args::{Format, Method, SolveArgs};
-use crate::load::{Loaded, load};
+use crate::load::load;
 use crate::render::{self, NumberStyle, SolveJson};
 
 /// The most explanation steps printed.
@@ -29,7 +29,7 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
-    let Loaded { tree, source, model } = load(&args.game)?;
+    let (tree, source, model) = load(&args.game)?.into_tree("this version of `solve`")?;
     let method = match args.method {
         Method::Auto => match model.map(|m| m.method) {
             Some("spe") | None => Method::Spe,

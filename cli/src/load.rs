@@ -17,11 +17,11 @@ use crate::args::{GameArgs, InputFormat};
 /// A game in either form.
 pub enum Game {
     /// An extensive-form tree.
-    Tree(Tree),
+    Tree(Box<Tree>),
     /// A strategic-form game.
     #[allow(dead_code)]
     // Constructed once `.nfg` and the strategic RON schema are read (issues 5 and 6).
-    Strategic(StrategicGame),
+    Strategic(Box<StrategicGame>),
 }
 
 /// A game ready to solve.
@@ -81,7 +81,7 @@ impl Loaded {
     /// The tree, or an error naming the source for a strategic-form game.
     pub fn into_tree(self, what: &str) -> Result<(Tree, String, Option<&'static Model>)> {
         match self.game {
-            Game::Tree(t) => Ok((t, self.source, self.model)),
+            Game::Tree(t) => Ok((*t, self.source, self.model)),
             Game::Strategic(_) => bail!("{}: {what} needs an extensive-form game (a tree)", self.source),
         }
     }
@@ -122,7 +122,11 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
                     other => anyhow!(other),
                 })?;
                 let tree = model.instantiate(&sets).map_err(|e| place(name, e))?;
-                return Ok(Loaded { game: Game::Tree(tree), source: name.to_string(), model: Some(model) });
+                return Ok(Loaded {
+                    game: Game::Tree(Box::new(tree)),
+                    source: name.to_string(),
+                    model: Some(model),
+                });
             }
         }
     };
@@ -130,5 +134,5 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes })).context(name.to_string());
     }
     tree.set_parameters(&sets).map_err(|e| place(name, e))?;
-    Ok(Loaded { game: Game::Tree(tree), source: name.to_string(), model })
+    Ok(Loaded { game: Game::Tree(Box::new(tree)), source: name.to_string(), model })
 }

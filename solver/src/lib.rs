@@ -14,7 +14,9 @@ pub mod backward_induction;
 pub mod equilibrium;
 pub mod error;
 pub mod play;
+pub mod poly;
 pub mod spe;
+pub mod threshold;
 pub mod verify;
 
 pub use equilibrium::{Equilibrium, Kind, Profile, Tie};

@@ -1,0 +1,500 @@
+//! Exact deterrence thresholds: every value of one parameter θ at which the subgame-perfect plan of
+//! a perfect-information tree (with chance) changes, on or off the equilibrium path.
+//!
+//! **Class:** perfect-information trees whose payoffs and chance probabilities are polynomials in θ
+//! (θ may not appear in a denominator). **Returns:** the thresholds in the open range `(from, to)`,
+//! each exact (a rational) or bracketed (an isolating interval of width at most `precision` for an
+//! irrational root), and the regions between them with their plan, path and payoffs as polynomials
+//! in θ. **Complexity:** O(N · (breakpoints + 1)) polynomial operations.
+//! **Method:** the exact parametric sweep of ALGORITHMS.md §16.1: fix the plan that is optimal just
+//! right of the current θ (children compared by the sign of their value difference just to the right,
+//! so ties resolve by the slope, then higher derivatives), compute every node's value as a polynomial
+//! under that plan, find the smallest root beyond θ of every "chosen minus alternative" difference at
+//! every decision node, step there, and recompute the plan just right of it. Because every possible
+//! change of the plan is a root of one of those differences while the plan is fixed, no threshold
+//! between two steps can be missed; nothing is sampled.
+
+use redline_models::expr::BinOp;
+use redline_models::number::Q;
+use redline_models::tree::{NodeId, NodeKind, Tree};
+
+use crate::error::Error;
+use crate::poly::{Poly, Root};
+
+/// Options for [`analyze`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The lower end of the range.
+    pub from: Q,
+    /// The upper end of the range.
+    pub to: Q,
+    /// The largest width of an isolating interval for an irrational threshold.
+    pub precision: Q,
+    /// Stop after this many thresholds.
+    pub max_thresholds: usize,
+}
+
+/// A decision node where the mover is indifferent at a threshold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Indifference {
+    /// The node.
+    pub node: NodeId,
+    /// The mover.
+    pub player: usize,
+    /// The tied actions (indices, in action order).
+    pub actions: Vec<u32>,
+    /// The action chosen just below the threshold.
+    pub before: u32,
+    /// The action chosen just above.
+    pub after: u32,
+}
+
+/// A value of θ where the subgame-perfect plan changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    /// Where: exact, or bracketed.
+    pub value: Root,
+    /// True when the equilibrium path or payoffs change there (false: only off-path play changes).
+    pub changes_outcome: bool,
+    /// The nodes whose choice changes.
+    pub indifferences: Vec<Indifference>,
+}
+
+/// An interval of θ with one subgame-perfect plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// The lower end (the range's start or a threshold).
+    pub from: Root,
+    /// The upper end.
+    pub to: Root,
+    /// The chosen action at every information set (as `Profile::Pure`).
+    pub plan: Vec<u32>,
+    /// Each player's equilibrium payoff as a polynomial in θ.
+    pub payoffs: Vec<Poly>,
+    /// A rational point inside the region.
+    pub sample: Q,
+}
+
+/// The result of [`analyze`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Analysis {
+    /// The parameter.
+    pub parameter: String,
+    /// The thresholds, in increasing order.
+    pub thresholds: Vec<Threshold>,
+    /// The regions: one more than the thresholds, in order.
+    pub regions: Vec<Region>,
+    /// True when the sweep reached the end of the range (false when `max_thresholds` stopped it).
+    pub complete: bool,
+}
+
+/// The tree read as polynomials in θ.
+struct Symbolic<'t> {
+    tree: &'t Tree,
+    /// Leaf payoffs, `n_players` per leaf row.
+    payoffs: Vec<Poly>,
+    /// Chance probabilities, per chance node, in child order (indexed by node).
+    probs: Vec<Vec<Poly>>,
+}
+
+fn to_poly(tree: &Tree, e: &redline_models::expr::Expr, theta: &str) -> Result<Poly, Error> {
+    let values: Vec<(&str, &Q)> =
+        tree.parameters().iter().map(|p| p.name.as_str()).zip(tree.parameter_values()).collect();
+    e.fold(
+        |q| Ok(Poly::constant(q.clone())),
+        |name| {
+            if name == theta {
+                Ok(Poly::theta())
+            } else {
+                values.iter().find(|(n, _)| *n == name).map(|(_, v)| Poly::constant((*v).clone())).ok_or_else(|| {
+                    Error::Unsupported { method: "threshold", reason: format!("unknown parameter `{name}`") }
+                })
+            }
+        },
+        |p| p.scale(&-Q::one()),
+        |op, a, b| match op {
+            BinOp::Add => Ok(a.add(&b)),
+            BinOp::Sub => Ok(a.sub(&b)),
+            BinOp::Mul => Ok(a.mul(&b)),
+            BinOp::Div => match b.as_constant() {
+                Some(c) if !c.is_zero() => Ok(a.scale(&c.recip().expect("nonzero"))),
+                Some(_) => Err(Error::Unsupported {
+                    method: "threshold",
+                    reason: format!("`{}` divides by zero", e.text()),
+                }),
+                None => Err(Error::Unsupported {
+                    method: "threshold",
+                    reason: format!(
+                        "`{}` divides by an expression in `{theta}`; thresholds need payoffs and probabilities that are polynomials in the parameter",
+                        e.text()
+                    ),
+                }),
+            },
+        },
+    )
+}
+
+impl<'t> Symbolic<'t> {
+    fn new(tree: &'t Tree, theta: &str) -> Result<Symbolic<'t>, Error> {
+        let mut payoffs = Vec::with_capacity(tree.payoff_table().len());
+        let mut probs = vec![Vec::new(); tree.len()];
+        let mut rows: Vec<(u32, Vec<Poly>)> = Vec::new();
+        for x in 0..tree.len() as NodeId {
+            match tree.kind(x) {
+                NodeKind::Terminal => {
+                    let polys = match tree.payoff_exprs(x) {
+                        Some(es) => {
+                            es.iter().map(|e| to_poly(tree, e, theta)).collect::<Result<Vec<_>, _>>()?
+                        }
+                        None => tree.payoffs(x).iter().cloned().map(Poly::constant).collect(),
+                    };
+                    rows.push((tree.leaf_row(x), polys));
+                }
+                NodeKind::Chance => {
+                    probs[x as usize] = match tree.prob_exprs(x) {
+                        Some(es) => {
+                            es.iter().map(|e| to_poly(tree, e, theta)).collect::<Result<Vec<_>, _>>()?
+                        }
+                        None => tree.chance_probs(x).iter().cloned().map(Poly::constant).collect(),
+                    };
+                }
+                NodeKind::Decision => {}
+            }
+        }
+        rows.sort_by_key(|(r, _)| *r);
+        for (_, polys) in rows {
+            payoffs.extend(polys);
+        }
+        debug_assert_eq!(payoffs.len(), tree.payoff_table().len(), "one polynomial per payoff");
+        Ok(Symbolic { tree, payoffs, probs })
+    }
+}
+
+/// Node values under a plan: leaves and chance nodes own rows; decision nodes point at a child's.
+struct Values {
+    /// Row of each node.
+    node_row: Vec<usize>,
+    /// Rows of polynomials, `n_players` each. Rows `0..leaves` are the leaves' payoffs.
+    rows: Vec<Poly>,
+    n: usize,
+}
+
+impl Values {
+    fn get(&self, x: NodeId) -> &[Poly] {
+        let r = self.node_row[x as usize];
+        &self.rows[r * self.n..(r + 1) * self.n]
+    }
+}
+
+enum PlanRule<'a> {
+    /// Choose by the sign just right of this point (ties: first action).
+    RightOf(&'a Q),
+}
+
+fn evaluate(sym: &Symbolic, rule: PlanRule, choice: &mut [u32]) -> Values {
+    let t = sym.tree;
+    let n = t.n_players();
+    let leaves = sym.payoffs.len() / n.max(1);
+    let mut rows = sym.payoffs.clone();
+    let mut node_row = vec![0usize; t.len()];
+    for x in (0..t.len() as NodeId).rev() {
+        match t.kind(x) {
+            NodeKind::Terminal => node_row[x as usize] = t.leaf_row(x) as usize,
+            NodeKind::Chance => {
+                let mut acc = vec![Poly::zero(); n];
+                for (c, p) in t.children(x).zip(&sym.probs[x as usize]) {
+                    let r = node_row[c as usize];
+                    for (i, a) in acc.iter_mut().enumerate() {
+                        *a = a.add(&p.mul(&rows[r * n + i]));
+                    }
+                }
+                node_row[x as usize] = rows.len() / n;
+                rows.extend(acc);
+            }
+            NodeKind::Decision => {
+                let k = match rule {
+                    PlanRule::RightOf(at) => {
+                        let i = t.player_of(x);
+                        let mut best = 0usize;
+                        let kids: Vec<NodeId> = t.children(x).collect();
+                        for k in 1..kids.len() {
+                            let rb = node_row[kids[best] as usize];
+                            let rk = node_row[kids[k] as usize];
+                            if rows[rk * n + i].sub(&rows[rb * n + i]).sign_right_of(at) > 0 {
+                                best = k;
+                            }
+                        }
+                        best
+                    }
+                };
+                choice[x as usize] = k as u32;
+                node_row[x as usize] = node_row[t.child(x, k) as usize];
+            }
+        }
+    }
+    let _ = leaves;
+    Values { node_row, rows, n }
+}
+
+/// The smallest root in `(at, to)` of any chosen-minus-alternative difference, with the nodes
+/// whose difference vanishes there.
+fn next_event(sym: &Symbolic, vals: &Values, plan: &[u32], at: &Q, opts: &Options) -> Option<Root> {
+    let t = sym.tree;
+    let mut best: Option<Root> = None;
+    let mut diffs: Vec<Poly> = Vec::new();
+    for x in 0..t.len() as NodeId {
+        if t.kind(x) != NodeKind::Decision {
+            continue;
+        }
+        let i = t.player_of(x);
+        let chosen = t.child(x, plan[x as usize] as usize);
+        for c in t.children(x) {
+            if c == chosen {
+                continue;
+            }
+            let d = vals.get(chosen)[i].sub(&vals.get(c)[i]);
+            if d.degree().unwrap_or(0) == 0 {
+                continue;
+            }
+            diffs.push(d);
+        }
+    }
+    for d in &diffs {
+        let upper_bound = best.as_ref().map_or(&opts.to, |b| b.upper());
+        if let Some(r) = d.smallest_root_in(at, upper_bound, &opts.precision) {
+            if r.upper() == &opts.to && matches!(r, Root::Exact(_)) {
+                continue;
+            }
+            best = Some(match best {
+                None => r,
+                Some(b) => choose_smaller(b, r),
+            });
+        }
+    }
+    best
+}
+
+/// The smaller of two roots; brackets are refined until they separate (or shown to be equal).
+fn choose_smaller(a: Root, b: Root) -> Root {
+    match (&a, &b) {
+        (Root::Exact(x), Root::Exact(y)) => {
+            if x <= y {
+                a
+            } else {
+                b
+            }
+        }
+        _ => {
+            if a.upper() <= b.lower() {
+                return a;
+            }
+            if b.upper() <= a.lower() {
+                return b;
+            }
+            // Overlapping: refine both.
+            let refine = |r: &Root| -> Root {
+                match r {
+                    Root::Exact(_) => r.clone(),
+                    Root::Interval { poly, lower, upper } => {
+                        let width = upper - lower;
+                        let finer = &width * &Q::ratio(1, 1024).expect("nonzero");
+                        poly.smallest_root_in(lower, upper, &finer).unwrap_or_else(|| r.clone())
+                    }
+                }
+            };
+            let (ra, rb) = (refine(&a), refine(&b));
+            if ra == a && rb == b {
+                // Cannot separate further: the same root (or both exact). Keep the first.
+                return a;
+            }
+            choose_smaller(ra, rb)
+        }
+    }
+}
+
+fn path_of(t: &Tree, choice: &[u32]) -> Vec<(NodeId, u32)> {
+    let mut out = Vec::new();
+    let mut x = 0;
+    while t.kind(x) == NodeKind::Decision {
+        let k = choice[x as usize];
+        out.push((x, k));
+        x = t.child(x, k as usize);
+    }
+    out
+}
+
+fn infoset_plan(t: &Tree, choice: &[u32]) -> Vec<u32> {
+    let mut plan = vec![0; t.infosets().len()];
+    for x in 0..t.len() as NodeId {
+        if t.kind(x) == NodeKind::Decision {
+            plan[t.infoset_of(x) as usize] = choice[x as usize];
+        }
+    }
+    plan
+}
+
+/// Finds every threshold of parameter `theta` in `(from, to)`.
+///
+/// # Errors
+/// [`Error::Unsupported`] for imperfect information, an unknown parameter, θ in a denominator, or an
+/// empty range.
+///
+/// # Examples
+/// ```
+/// use redline_models::tree::{TreeBuilder, Parameter};
+/// use redline_models::expr::Expr;
+/// use redline_models::number::Q;
+/// use redline_solver::threshold::{analyze, Options};
+/// let mut b = TreeBuilder::new("Entry", vec!["Entrant".into(), "Incumbent".into()]);
+/// b.add_parameter(Parameter::new("c", Q::from_int(3), "cost of a fight")).unwrap();
+/// let ab = b.actions(&["enter", "stay out"]).unwrap();
+/// let fa = b.actions(&["fight", "accommodate"]).unwrap();
+/// b.decision_new(0, ab).unwrap();
+/// b.decision_new(1, fa).unwrap();
+/// b.terminal(vec![Expr::parse("-1").unwrap(), Expr::parse("2 - c").unwrap()]).unwrap();
+/// b.terminal_values(&[Q::from_int(1), Q::from_int(1)]).unwrap();
+/// b.terminal_values(&[Q::from_int(0), Q::from_int(4)]).unwrap();
+/// let tree = b.finish().unwrap();
+/// let opts = Options { from: Q::zero(), to: Q::from_int(10), precision: "1e-12".parse().unwrap(), max_thresholds: 100 };
+/// let a = analyze(&tree, "c", &opts).unwrap();
+/// assert_eq!(a.thresholds.len(), 1); // fighting stops being credible at c = 1
+/// assert_eq!(a.thresholds[0].value.lower(), &Q::from_int(1));
+/// ```
+pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Error> {
+    if !tree.is_perfect_information() {
+        return Err(Error::Unsupported {
+            method: "threshold",
+            reason: "exact thresholds need a perfect-information tree (chance allowed) in this version"
+                .into(),
+        });
+    }
+    if !tree.parameters().iter().any(|p| p.name == theta) {
+        let names: Vec<&str> = tree.parameters().iter().map(|p| p.name.as_str()).collect();
+        return Err(Error::Unsupported {
+            method: "threshold",
+            reason: format!(
+                "the game has no parameter `{theta}` (its parameters: {})",
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            ),
+        });
+    }
+    if opts.from >= opts.to {
+        return Err(Error::Unsupported {
+            method: "threshold",
+            reason: format!("the range [{}, {}] is empty", opts.from, opts.to),
+        });
+    }
+    let sym = Symbolic::new(tree, theta)?;
+    let n_nodes = tree.len();
+    let mut choice = vec![u32::MAX; n_nodes];
+    let mut at = opts.from.clone();
+    let mut start = Root::Exact(opts.from.clone());
+    let mut vals = evaluate(&sym, PlanRule::RightOf(&at), &mut choice);
+    let mut thresholds = Vec::new();
+    let mut regions = Vec::new();
+    loop {
+        let event = next_event(&sym, &vals, &choice, &at, opts);
+        let Some(mut r) = event else {
+            regions.push(region(tree, &vals, &choice, start, Root::Exact(opts.to.clone()), &at, &opts.to));
+            return Ok(Analysis { parameter: theta.into(), thresholds, regions, complete: true });
+        };
+        // The plan just right of the event, computed at a rational point: the root itself when exact;
+        // for a bracket, its upper end once no other event lies between the root and it.
+        let mut new_choice = vec![u32::MAX; n_nodes];
+        let mut new_vals;
+        loop {
+            let point = r.upper().clone();
+            new_vals = evaluate(&sym, PlanRule::RightOf(&point), &mut new_choice);
+            match &r {
+                Root::Exact(_) => break,
+                Root::Interval { poly, lower, upper } => {
+                    let check = next_event(&sym, &vals, &choice, lower, opts);
+                    let clear = check.as_ref().is_none_or(|c| c.upper() >= upper || c == &r);
+                    if clear {
+                        break;
+                    }
+                    let finer = &(upper - lower) * &Q::ratio(1, 16).expect("nonzero");
+                    match poly.smallest_root_in(lower, upper, &finer) {
+                        Some(s) if s != r => r = s,
+                        _ => break,
+                    }
+                }
+            }
+        }
+        let point = r.upper().clone();
+        if new_choice != choice {
+            let changed: Vec<NodeId> = (0..n_nodes as NodeId)
+                .filter(|&x| {
+                    tree.kind(x) == NodeKind::Decision && new_choice[x as usize] != choice[x as usize]
+                })
+                .collect();
+            let indifferences = changed
+                .iter()
+                .map(|&x| {
+                    let i = tree.player_of(x);
+                    let chosen = tree.child(x, choice[x as usize] as usize);
+                    let mut actions: Vec<u32> = tree
+                        .children(x)
+                        .enumerate()
+                        .filter(|&(_, c)| {
+                            vals.get(chosen)[i].sub(&vals.get(c)[i]).is_zero()
+                                || c == chosen
+                                || at_root(&r, &vals.get(chosen)[i].sub(&vals.get(c)[i]))
+                        })
+                        .map(|(k, _)| k as u32)
+                        .collect();
+                    actions.sort_unstable();
+                    Indifference {
+                        node: x,
+                        player: i,
+                        actions,
+                        before: choice[x as usize],
+                        after: new_choice[x as usize],
+                    }
+                })
+                .collect();
+            let before = region(tree, &vals, &choice, start.clone(), r.clone(), &at, &point);
+            let after_path = path_of(tree, &new_choice);
+            let after_payoffs = new_vals.get(0).to_vec();
+            let changes_outcome = after_path != path_of(tree, &choice) || after_payoffs != vals.get(0);
+            regions.push(before);
+            thresholds.push(Threshold { value: r.clone(), changes_outcome, indifferences });
+            start = r.clone();
+            if thresholds.len() >= opts.max_thresholds {
+                let last = region(
+                    tree,
+                    &new_vals,
+                    &new_choice,
+                    start,
+                    Root::Exact(opts.to.clone()),
+                    &point,
+                    &opts.to,
+                );
+                regions.push(last);
+                return Ok(Analysis { parameter: theta.into(), thresholds, regions, complete: false });
+            }
+        }
+        choice = new_choice;
+        vals = new_vals;
+        at = point;
+    }
+}
+
+/// True when `d` vanishes at the root `r`.
+fn at_root(r: &Root, d: &Poly) -> bool {
+    match r {
+        Root::Exact(q) => d.eval(q).is_zero(),
+        Root::Interval { poly, lower, upper } => {
+            // Same root iff d and poly share a factor with a root in the bracket: d changes sign or
+            // vanishes across it while poly's root is the only root of poly there.
+            let g_sign = |x: &Q| d.eval(x).signum();
+            let _ = poly;
+            g_sign(lower) != g_sign(upper) || d.eval(upper).is_zero()
+        }
+    }
+}
+
+fn region(tree: &Tree, vals: &Values, choice: &[u32], from: Root, to: Root, lo: &Q, hi: &Q) -> Region {
+    let sample = &(lo + hi) * &Q::ratio(1, 2).expect("nonzero");
+    Region { from, to, plan: infoset_plan(tree, choice), payoffs: vals.get(0).to_vec(), sample }
+}

@@ -1,0 +1,198 @@
+//! Exact thresholds of the built-in models against MODELS.md's tables, and the sweep against a
+//! brute-force scan on random trees with payoffs affine in θ.
+
+use redline_models::library;
+use redline_models::number::Q;
+use redline_solver::poly::Root;
+use redline_solver::threshold::{Options, analyze};
+
+fn q(s: &str) -> Q {
+    s.parse().unwrap()
+}
+
+fn thresholds(model: &str, param: &str, from: &str, to: &str) -> Vec<(Q, bool)> {
+    let tree = library::find(model).unwrap().instantiate(&[]).unwrap();
+    let opts = Options { from: q(from), to: q(to), precision: q("1e-12"), max_thresholds: 1000 };
+    let a = analyze(&tree, param, &opts).unwrap();
+    assert!(a.complete);
+    assert_eq!(a.regions.len(), a.thresholds.len() + 1);
+    a.thresholds
+        .iter()
+        .map(|t| match &t.value {
+            Root::Exact(v) => (v.clone(), t.changes_outcome),
+            other => panic!("{model}/{param}: expected exact thresholds, got {other:?}"),
+        })
+        .collect()
+}
+
+fn values(ts: &[(Q, bool)]) -> Vec<String> {
+    ts.iter().map(|(v, _)| v.to_string()).collect()
+}
+
+#[test]
+fn commitment_thresholds_match_models_md() {
+    assert_eq!(values(&thresholds("commitment", "rho", "0", "10")), ["1", "3"]);
+    assert_eq!(values(&thresholds("commitment", "r_A", "0", "10")), ["4"]);
+    assert_eq!(values(&thresholds("commitment", "x", "0", "10")), ["1", "3", "5"]);
+}
+
+#[test]
+fn reciprocity_thresholds_match_models_md() {
+    assert_eq!(values(&thresholds("reciprocity", "lambda", "0", "1")), ["2/3"]);
+    assert_eq!(values(&thresholds("reciprocity", "rho", "0", "20")), ["3/2", "9/2", "13"]);
+    assert_eq!(values(&thresholds("reciprocity", "mu", "1/2", "6")), ["1", "4/3", "4"]);
+}
+
+#[test]
+fn volatile_commitment_threshold_is_seven_eighths() {
+    let ts = thresholds("commitment-volatile", "q", "0", "1");
+    assert!(ts.iter().any(|(v, changes)| v == &q("7/8") && *changes), "{ts:?}");
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+    use redline_models::expr::Expr;
+    use redline_models::tree::{Parameter, Tree, TreeBuilder};
+    use redline_solver::Profile;
+    use redline_solver::backward_induction::{Options as BiOptions, solve};
+
+    /// A random perfect-information tree, no chance, payoffs `a + b*t` with small integers.
+    fn tree(seed: &[i8]) -> Tree {
+        let mut b = TreeBuilder::new("r", vec!["A".into(), "B".into()]);
+        b.add_parameter(Parameter::new("t", Q::zero(), "")).unwrap();
+        let two = b.actions(&["l", "r"]).unwrap();
+        let three = b.actions(&["l", "m", "r"]).unwrap();
+        let mut it = seed.iter().cycle().copied();
+        let mut next = move || it.next().unwrap();
+        // Stack of remaining depth for nodes to emit in pre-order.
+        let mut stack = vec![3u8];
+        let mut mover = 0usize;
+        while let Some(depth) = stack.pop() {
+            let v = next();
+            if depth == 0 || v.rem_euclid(4) == 0 {
+                let pay: Vec<Expr> = (0..2)
+                    .map(|_| {
+                        Expr::parse(&format!("{} + {}*t", next().rem_euclid(7) - 3, next().rem_euclid(7) - 3))
+                            .unwrap()
+                    })
+                    .collect();
+                b.terminal(pay).unwrap();
+            } else {
+                let k = if v.rem_euclid(3) == 0 { 3 } else { 2 };
+                b.decision_new(mover, if k == 3 { three } else { two }).unwrap();
+                mover = 1 - mover;
+                for _ in 0..k {
+                    stack.push(depth - 1);
+                }
+            }
+        }
+        b.finish().unwrap()
+    }
+
+    fn plan_at(tree: &Tree, t: &Q) -> Vec<u32> {
+        let mut tr = tree.clone();
+        tr.set_parameters(&[("t".into(), t.clone())]).unwrap();
+        match &solve(&tr, &BiOptions::default()).unwrap().equilibria[0].profile {
+            Profile::Pure(p) => p.clone(),
+            Profile::Behavior(_) => unreachable!("backward induction is pure"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn sweep_equals_brute_force_over_leaf_crossings(seed in proptest::collection::vec(any::<i8>(), 64)) {
+            let t = tree(&seed);
+            let (from, to) = (q("-5"), q("5"));
+            // Every node value is some leaf's payoff line, so the plan can change only where two leaf
+            // lines of one player cross.
+            let mut lines: Vec<(Q, Q)> = Vec::new();
+            for x in 0..t.len() as u32 {
+                if t.kind(x) == redline_models::tree::NodeKind::Terminal {
+                    for (i, e) in t.payoff_exprs(x).unwrap().iter().enumerate() {
+                        let a = e.eval(|_| Some(Q::zero())).unwrap();
+                        let b = &e.eval(|_| Some(Q::one())).unwrap() - &a;
+                        lines.push((Q::from_int(i as i64), a));
+                        lines.push((Q::from_int(i as i64), b));
+                    }
+                }
+            }
+            let mut cands: Vec<Q> = Vec::new();
+            let pairs: Vec<(Q, Q, Q)> = lines.chunks(2).map(|c| (c[0].0.clone(), c[0].1.clone(), c[1].1.clone())).collect();
+            for (k, (i, a1, b1)) in pairs.iter().enumerate() {
+                for (j, a2, b2) in &pairs[k + 1..] {
+                    if i == j && b1 != b2 {
+                        let x = (a2 - a1).checked_div(&(b1 - b2)).unwrap();
+                        if x > from && x < to && !cands.contains(&x) {
+                            cands.push(x);
+                        }
+                    }
+                }
+            }
+            cands.sort();
+            let mut points = vec![from.clone()];
+            points.extend(cands.iter().cloned());
+            points.push(to.clone());
+            let half = q("1/2");
+            let mids: Vec<Q> = points.windows(2).map(|w| &(&w[0] + &w[1]) * &half).collect();
+            let mut expected: Vec<Q> = Vec::new();
+            for (k, c) in cands.iter().enumerate() {
+                if plan_at(&t, &mids[k]) != plan_at(&t, &mids[k + 1]) {
+                    expected.push(c.clone());
+                }
+            }
+            let opts = Options { from, to, precision: q("1e-12"), max_thresholds: 1000 };
+            let a = analyze(&t, "t", &opts).unwrap();
+            let got: Vec<Q> = a.thresholds.iter().map(|th| th.value.lower().clone()).collect();
+            prop_assert_eq!(got, expected);
+            for (r, m) in a.regions.iter().zip(&mids) {
+                let _ = m;
+                prop_assert_eq!(&r.plan, &plan_at(&t, &r.sample));
+            }
+        }
+    }
+}
+
+#[test]
+fn irrational_threshold_with_theta_in_two_chance_nodes() {
+    use redline_models::format::game::{ReadOptions, read};
+    // Nature draws twice with probability q; A gets 1 only if both succeed (q^2), else 0; its outside
+    // option pays 1/2. A prefers to gamble iff q^2 > 1/2, i.e. q > 1/sqrt(2) ≈ 0.7071067812.
+    let text = r#"Game(players: ["A"], parameters: {"q": (default: "1/2")},
+        root: Decision(player: "A", actions: {
+            "safe": Leaf(["1/2"]),
+            "gamble": Chance(outcomes: {
+                "win": ("q", Chance(outcomes: {"win": ("q", Leaf([1])), "lose": ("1 - q", Leaf([0]))})),
+                "lose": ("1 - q", Leaf([0])),
+            }),
+        }))"#;
+    let t = read(text, &ReadOptions::default()).unwrap();
+    let opts = Options { from: q("0"), to: q("1"), precision: q("1e-12"), max_thresholds: 10 };
+    let a = analyze(&t, "q", &opts).unwrap();
+    assert_eq!(a.thresholds.len(), 1);
+    let th = &a.thresholds[0];
+    let Root::Interval { lower, upper, .. } = &th.value else { panic!("an irrational threshold") };
+    assert!(upper - lower <= q("1e-12"));
+    assert!(lower < &q("0.70710678118655") && upper > &q("0.70710678118654"));
+    assert!(th.changes_outcome);
+    assert_eq!(a.regions[0].plan, vec![0]);
+    assert_eq!(a.regions[1].plan, vec![1]);
+    assert_eq!(a.regions[1].payoffs[0].render("q"), "q^2");
+}
+
+#[test]
+fn salami_thresholds_follow_the_red_line() {
+    // With n = 4, s = 1/4, c_D = 1/5: L* = p + 1/5 crosses the slice levels 1/4, 1/2, 3/4, 1
+    // at p = 1/20, 3/10, 11/20, 4/5 (the defender starts accepting one more slice), and the
+    // challenger's war value p - 1/10 crosses m*s where war beats peace.
+    let ts = thresholds("salami", "p", "0", "1");
+    for v in ["1/20", "3/10", "11/20"] {
+        assert!(ts.iter().any(|(x, _)| x == &q(v)), "{v} missing from {ts:?}");
+    }
+    let ts = thresholds("salami", "c_D", "0", "1");
+    // L* = 1/2 + c_D reaches 3/4 at c_D = 1/4 and 1 at c_D = 1/2.
+    for v in ["1/4", "1/2"] {
+        assert!(ts.iter().any(|(x, _)| x == &q(v)), "{v} missing from {ts:?}");
+    }
+}

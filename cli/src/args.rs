@@ -21,6 +21,8 @@ pub enum Command {
     Models(ModelsArgs),
     /// Solve a game: equilibria, payoffs and the equilibrium path.
     Solve(SolveArgs),
+    /// Every value of a parameter in a range where the equilibrium changes, exactly.
+    Threshold(ThresholdArgs),
     /// Convert a game between formats (.ron, .json); a built-in model name writes its tree.
     Convert(ConvertArgs),
     /// Print shell completions.
@@ -86,6 +88,32 @@ pub struct SolveArgs {
     /// Only the essentials: payoffs and path.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Arguments of `redline threshold`.
+#[derive(Debug, Args)]
+pub struct ThresholdArgs {
+    /// The game.
+    #[command(flatten)]
+    pub game: GameArgs,
+    /// The parameter to vary.
+    #[arg(long)]
+    pub param: String,
+    /// The start of the range (default: the parameter's documented minimum, else 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// The end of the range (default: the parameter's documented maximum, else 10 or twice the default).
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// The largest width of the bracket around an irrational threshold.
+    #[arg(long, default_value = "1e-12")]
+    pub precision: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Digits of the decimals shown beside exact values.
+    #[arg(long, default_value_t = 6)]
+    pub decimals: usize,
 }
 
 /// Arguments of `redline convert`.

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Solve(a) => commands::solve::run(a),
         Command::Models(a) => commands::models::run(a),
         Command::Convert(a) => commands::convert::run(a),
+        Command::Threshold(a) => commands::threshold::run(a),
         Command::Completions(a) => {
             clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
             Ok(0)

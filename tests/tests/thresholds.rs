@@ -196,3 +196,26 @@ fn salami_thresholds_follow_the_red_line() {
         assert!(ts.iter().any(|(x, _)| x == &q(v)), "{v} missing from {ts:?}");
     }
 }
+
+#[test]
+fn cli_threshold_output_is_pinned() {
+    use redline_tests::{golden, redline_bin, workspace_root};
+    let cases: [(&str, &[&str]); 4] = [
+        ("commitment-rho.txt", &["threshold", "commitment", "--param", "rho"]),
+        (
+            "reciprocity-lambda.json.txt",
+            &["threshold", "reciprocity", "--param", "lambda", "--format", "json"],
+        ),
+        ("salami-c_D.txt", &["threshold", "salami", "--param", "c_D", "--from", "0", "--to", "1"]),
+        ("entry-c.txt", &["threshold", "examples/entry.ron", "--param", "c"]),
+    ];
+    for (file, args) in cases {
+        let out = std::process::Command::new(redline_bin())
+            .args(args)
+            .current_dir(workspace_root())
+            .output()
+            .expect("the redline binary runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        golden(&format!("golden/threshold/{file}"), &String::from_utf8(out.stdout).expect("UTF-8"));
+    }
+}

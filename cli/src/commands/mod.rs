@@ -3,3 +3,4 @@
 pub mod convert;
 pub mod models;
 pub mod solve;
+pub mod threshold;

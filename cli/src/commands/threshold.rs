@@ -82,9 +82,8 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
         anyhow::bail!("--precision {}: must be positive", args.precision);
     }
     let opts = threshold::Options { from: from.clone(), to: to.clone(), precision, max_thresholds: 100_000 };
-    let analysis = threshold::analyze(&tree, &args.param, &opts)
-        .map_err(|e| anyhow::Error::new(e))
-        .context(source.clone())?;
+    let analysis =
+        threshold::analyze(&tree, &args.param, &opts).map_err(anyhow::Error::new).context(source.clone())?;
     let out = match args.format {
         Format::Json => json_output(&tree, model, &analysis, &from, &to, args.decimals)?,
         Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),

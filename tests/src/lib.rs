@@ -147,9 +147,9 @@ pub fn workspace_root() -> std::path::PathBuf {
 ///
 /// Cargo gives `CARGO_BIN_EXE_*` only to tests of the binary's own package, so the path is found
 /// from the test executable instead: `target/<profile>/deps/<test>` → `target/<profile>/redline`.
-/// `cargo test --workspace` builds every workspace binary before it runs any test, so the binary is
-/// there in CI; `cargo test -p redline-tests` alone does not build it. Setting `REDLINE_BIN`
-/// overrides the search.
+/// `cargo test --workspace` builds the binary before it runs any test (because the `redline` package
+/// has integration tests of its own, `cli/tests/smoke.rs`), so the binary is there in CI;
+/// `cargo test -p redline-tests` alone does not build it. Setting `REDLINE_BIN` overrides the search.
 ///
 /// # Panics
 /// When the binary is not there, with a message saying how to build it.

@@ -7,7 +7,8 @@ use redline_tests::{golden, redline_bin, workspace_root};
 #[test]
 fn model_pages_commands_are_pinned() {
     let dir = workspace_root().join("docs/models");
-    let mut pages: Vec<_> = std::fs::read_dir(&dir).expect("docs/models exists").flatten().map(|e| e.path()).collect();
+    let mut pages: Vec<_> =
+        std::fs::read_dir(&dir).expect("docs/models exists").flatten().map(|e| e.path()).collect();
     pages.sort();
     let mut count = 0;
     for page in pages.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {

@@ -23,6 +23,8 @@ pub enum Command {
     Solve(SolveArgs),
     /// Every value of a parameter in a range where the equilibrium changes, exactly.
     Threshold(ThresholdArgs),
+    /// The equilibrium over a 1-D or 2-D grid of parameter values.
+    Sweep(SweepArgs),
     /// Convert a game between formats (.ron, .json); a built-in model name writes its tree.
     Convert(ConvertArgs),
     /// Print shell completions.
@@ -114,6 +116,43 @@ pub struct ThresholdArgs {
     /// Digits of the decimals shown beside exact values.
     #[arg(long, default_value_t = 6)]
     pub decimals: usize,
+}
+
+/// Arguments of `redline sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The game.
+    #[command(flatten)]
+    pub game: GameArgs,
+    /// A grid axis: NAME=FROM..TO:POINTS (exact values; POINTS >= 2, ends included). Once or twice.
+    #[arg(long = "param", value_name = "NAME=FROM..TO:POINTS", required = true, allow_hyphen_values = true)]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
+    /// Also draw the sweep as an SVG chart (1-D: payoffs; 2-D: regime map).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Print numbers as decimals.
+    #[arg(long)]
+    pub float: bool,
+    /// Digits after the point with `--float`.
+    #[arg(long, default_value_t = 6)]
+    pub decimals: usize,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Output formats of `sweep`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    /// An aligned table.
+    Text,
+    /// One row per grid point.
+    Csv,
+    /// `redline/sweep/1`.
+    Json,
 }
 
 /// Arguments of `redline convert`.

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         Command::Models(a) => commands::models::run(a),
         Command::Convert(a) => commands::convert::run(a),
         Command::Threshold(a) => commands::threshold::run(a),
+        Command::Sweep(a) => commands::sweep::run(a),
         Command::Completions(a) => {
             clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
             Ok(0)

@@ -3,4 +3,5 @@
 pub mod convert;
 pub mod models;
 pub mod solve;
+pub mod sweep;
 pub mod threshold;

@@ -25,7 +25,7 @@ pub enum Command {
     Threshold(ThresholdArgs),
     /// The equilibrium over a 1-D or 2-D grid of parameter values.
     Sweep(SweepArgs),
-    /// Convert a game between formats (.ron, .json); a built-in model name writes its tree.
+    /// Convert a game between formats (.ron, .json, .efg, .nfg); a built-in model name writes its tree.
     Convert(ConvertArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
@@ -44,7 +44,7 @@ pub struct ModelsArgs {
 /// Where a game comes from and how to set its parameters.
 #[derive(Debug, Args, Clone)]
 pub struct GameArgs {
-    /// A game file (.ron, .json), `-` for standard input, or a built-in model name (see `redline models`).
+    /// A game file (.ron, .json, .efg, .nfg), `-` for standard input, or a built-in model name (see `redline models`).
     pub game: String,
     /// Set a parameter: NAME=VALUE (exact: 3, -0.25, 1e-3, 2/3). Repeatable.
     #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -161,7 +161,7 @@ pub struct ConvertArgs {
     /// The game to convert: a file or a built-in model name.
     #[command(flatten)]
     pub game: GameArgs,
-    /// The file to write (`.ron` or `.json`; `-` writes RON to standard output).
+    /// The file to write (`.ron`, `.json`, `.efg` or `.nfg`; `-` writes to standard output).
     pub output: PathBuf,
 }
 
@@ -189,6 +189,10 @@ pub enum InputFormat {
     Ron,
     /// redline's schema in JSON.
     Json,
+    /// Gambit's extensive form (.efg).
+    Efg,
+    /// Gambit's strategic form (.nfg).
+    Nfg,
 }
 
 /// Solving methods.

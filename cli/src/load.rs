@@ -1,5 +1,5 @@
-//! Loading a game: a file (`.ron`, `.json`), standard input, or a built-in model by name, with
-//! `--set NAME=VALUE` applied.
+//! Loading a game: a file (`.ron`, `.json`, Gambit's `.efg` and `.nfg`), standard input, or a built-in
+//! model by name, with `--set NAME=VALUE` applied.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, anyhow, bail};
 use redline_models::Error as ModelError;
 use redline_models::format::game::{self, ReadOptions};
+use redline_models::format::{efg, nfg};
 use redline_models::library::{self, Model};
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
@@ -19,8 +20,6 @@ pub enum Game {
     /// An extensive-form tree.
     Tree(Box<Tree>),
     /// A strategic-form game.
-    #[allow(dead_code)]
-    // Constructed once `.nfg` and the strategic RON schema are read (issues 5 and 6).
     Strategic(Box<StrategicGame>),
 }
 
@@ -77,6 +76,27 @@ fn read_game(text: &str, source: &str, max_nodes: usize) -> Result<Tree> {
     game::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))
 }
 
+/// Reads `text` in the format named by a file extension (`ron`, `json`, `efg`, `nfg`).
+fn read_as(format: &str, text: &str, source: &str, max_nodes: usize) -> Result<Game> {
+    Ok(match format {
+        "efg" => {
+            Game::Tree(Box::new(efg::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))?))
+        }
+        "nfg" => Game::Strategic(Box::new(nfg::read(text).map_err(|e| place(source, e))?)),
+        _ => Game::Tree(Box::new(read_game(text, source, max_nodes)?)),
+    })
+}
+
+/// The file extension that `--input-format` stands for.
+fn input_extension(format: InputFormat) -> &'static str {
+    match format {
+        InputFormat::Ron => "ron",
+        InputFormat::Json => "json",
+        InputFormat::Efg => "efg",
+        InputFormat::Nfg => "nfg",
+    }
+}
+
 impl Loaded {
     /// The tree, or an error naming the source for a strategic-form game.
     pub fn into_tree(self, what: &str) -> Result<(Tree, String, Option<&'static Model>)> {
@@ -91,28 +111,25 @@ impl Loaded {
 pub fn load(args: &GameArgs) -> Result<Loaded> {
     let sets = assignments(&args.set)?;
     let name = args.game.as_str();
-    let (mut tree, model) = if name == "-" {
+    let game = if name == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("cannot read standard input as UTF-8 text")?;
         match args.input_format {
-            Some(InputFormat::Ron | InputFormat::Json) => {
-                (read_game(&text, "<stdin>", args.max_nodes)?, None)
-            }
-            None => bail!("reading a game from standard input needs --input-format ron|json"),
+            Some(f) => read_as(input_extension(f), &text, "<stdin>", args.max_nodes)?,
+            None => bail!("reading a game from standard input needs --input-format ron|json|efg|nfg"),
         }
     } else {
         let path = Path::new(name);
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
-            Some("ron" | "json") => (read_game(&read_text(path)?, name, args.max_nodes)?, None),
-            Some("efg" | "nfg") => {
-                bail!("{name}: Gambit files are not supported yet (coming with .efg/.nfg support)")
+            Some(f @ ("ron" | "json" | "efg" | "nfg")) => {
+                read_as(f, &read_text(path)?, name, args.max_nodes)?
             }
             Some(other) if path.exists() => {
-                bail!("{name}: unknown file type `.{other}` (expected .ron or .json)")
+                bail!("{name}: unknown file type `.{other}` (expected .ron, .json, .efg or .nfg)")
             }
             _ if path.exists() => {
-                bail!("{name}: cannot tell the format without an extension (.ron or .json)")
+                bail!("{name}: cannot tell the format without an extension (.ron, .json, .efg or .nfg)")
             }
             _ => {
                 let model = library::find(name).map_err(|e| match e {
@@ -130,9 +147,19 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
             }
         }
     };
-    if tree.len() > args.max_nodes {
-        return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes })).context(name.to_string());
-    }
-    tree.set_parameters(&sets).map_err(|e| place(name, e))?;
-    Ok(Loaded { game: Game::Tree(Box::new(tree)), source: name.to_string(), model })
+    let game = match game {
+        Game::Tree(mut tree) => {
+            if tree.len() > args.max_nodes {
+                return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes }))
+                    .context(name.to_string());
+            }
+            tree.set_parameters(&sets).map_err(|e| place(name, e))?;
+            Game::Tree(tree)
+        }
+        Game::Strategic(mut g) => {
+            g.set_parameters(&sets).map_err(|e| place(name, e))?;
+            Game::Strategic(g)
+        }
+    };
+    Ok(Loaded { game, source: name.to_string(), model: None })
 }

@@ -179,7 +179,7 @@ fn unknown_file_extension() {
         br#"Game(players: ["A"], root: Leaf([1]))"#,
         &[],
         2,
-        "error: game.txt: unknown file type `.txt` (expected .ron or .json)",
+        "error: game.txt: unknown file type `.txt` (expected .ron, .json, .efg or .nfg)",
     );
 }
 

@@ -1,12 +1,15 @@
 //! `redline convert`: write a game in another format.
+//!
+//! Trees go to `.ron`, `.json` and Gambit's `.efg`; strategic-form games to Gambit's `.nfg`.
 
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use redline_models::format::game::{self, Syntax};
+use redline_models::format::{efg, nfg};
 
 use crate::args::ConvertArgs;
-use crate::load::load;
+use crate::load::{Game, load};
 
 /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
 /// failure never leaves a half-written file.
@@ -23,18 +26,39 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
 
 /// Runs `redline convert`.
 pub fn run(args: &ConvertArgs) -> Result<u8> {
-    let (tree, _, _) = load(&args.game)?.into_tree("`convert`")?;
+    let loaded = load(&args.game)?;
     let out = args.output.as_path();
-    if out == Path::new("-") {
-        print!("{}", game::write(&tree, Syntax::Ron));
-        return Ok(0);
-    }
-    let syntax = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("ron") => Syntax::Ron,
-        Some("json") => Syntax::Json,
-        Some("efg" | "nfg") => bail!("{}: writing Gambit files is not supported yet", out.display()),
-        _ => bail!("{}: unknown output type (expected .ron or .json)", out.display()),
+    let to_stdout = out == Path::new("-");
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let text = match (&loaded.game, ext.as_deref()) {
+        (Game::Tree(tree), _) if to_stdout => game::write(tree, Syntax::Ron),
+        (Game::Tree(tree), Some("ron")) => game::write(tree, Syntax::Ron),
+        (Game::Tree(tree), Some("json")) => game::write(tree, Syntax::Json),
+        (Game::Tree(tree), Some("efg")) => efg::write(tree),
+        (Game::Tree(_), Some("nfg")) => bail!(
+            "{}: writing a tree as .nfg needs its reduced strategic form, which this version cannot \
+             compute yet; write .efg (Gambit reads it and can derive the strategic form)",
+            out.display()
+        ),
+        // The strategic-form schema of `.ron`/`.json` is not written yet, so `.nfg` is the one
+        // text form of a strategic game, on standard output too.
+        (Game::Strategic(g), _) if to_stdout => nfg::write(g),
+        (Game::Strategic(g), Some("nfg")) => nfg::write(g),
+        (Game::Strategic(_), Some("efg")) => bail!(
+            "{}: {} is a strategic-form game; it can be written as .nfg, not as a tree (.efg)",
+            out.display(),
+            loaded.source
+        ),
+        (Game::Strategic(_), Some("ron" | "json")) => bail!(
+            "{}: writing a strategic-form game as .ron or .json is not supported yet; write .nfg",
+            out.display()
+        ),
+        _ => bail!("{}: unknown output type (expected .ron, .json, .efg or .nfg)", out.display()),
     };
-    write_atomic(out, &game::write(&tree, syntax))?;
+    if to_stdout {
+        print!("{text}");
+    } else {
+        write_atomic(out, &text)?;
+    }
     Ok(0)
 }

@@ -4,5 +4,7 @@
 //!   column on every value).
 //! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
 
+pub mod efg;
 pub mod game;
+pub mod nfg;
 pub mod value;

@@ -232,14 +232,15 @@ pub fn kind_counts(tree: &Tree) -> (usize, usize, usize) {
 /// estimated from the solver's data structures (kept in step with `backward_induction.rs` and
 /// `verify.rs` by hand).
 ///
-/// The engine keeps a `u32` value reference and a `u32` chosen action per node, plus one expected
-/// payoff row per chance node; the verification that runs while the engine is alive keeps another
-/// `u32` reference per node and its own chance rows; the returned profile has a `u32` per information
-/// set. Tie lists are left out (they are output, proportional to the number of ties).
+/// The engine keeps a `u32` value reference per node and a `u32` chosen action per information set
+/// (which becomes the returned profile), plus one expected payoff row per chance node. The
+/// verification reuses the engine's value references as its scratch space once the engine is done
+/// with them, and adds its own chance rows. Tie lists are left out (they are output, proportional to
+/// the number of ties).
 #[must_use]
 pub fn solver_bytes(tree: &Tree) -> usize {
     let (_, chance, _) = kind_counts(tree);
-    let u32s = 2 * tree.len() + tree.len() + tree.infosets().len();
+    let u32s = tree.len() + tree.infosets().len();
     u32s * size_of::<u32>() + 2 * chance * tree.n_players() * size_of::<Q>()
 }
 

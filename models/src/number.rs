@@ -5,7 +5,8 @@
 //! fractions with small denominators, so `Q` keeps values that fit in `i64 / i64` inline (no heap,
 //! arithmetic in `i128` without any possibility of overflow) and falls back to a boxed big rational only
 //! when a result does not fit. The representation is canonical (lowest terms, positive denominator,
-//! inline whenever it fits), so derived equality and hashing are exact.
+//! inline whenever it fits), so derived equality and hashing are exact. A `Q` is 16 bytes: the inline
+//! denominator is a `NonZeroI64`, whose niche (zero) tags the boxed variant.
 //!
 //! Parsing accepts integers (`-3`), decimals with an optional exponent (`0.25`, `1e-3`, `1.5E+2`) and
 //! fractions of those (`2/3`, `0.5/3`); a decimal means its exact value (`0.1` is 1/10). Printing gives
@@ -15,6 +16,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroI64;
 use std::ops::{Add, Mul, Neg, Sub};
 use std::str::FromStr;
 
@@ -42,7 +44,7 @@ pub struct Q(Repr);
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Repr {
     /// Numerator and denominator; the denominator is positive and the pair is coprime.
-    Small(i64, i64),
+    Small(i64, NonZeroI64),
     /// A value that does not fit `Small`, in lowest terms.
     Big(Box<BigRational>),
 }
@@ -61,6 +63,25 @@ pub enum ParseNumberError {
     /// A fraction with zero denominator.
     #[error("`{0}` divides by zero")]
     DivisionByZero(String),
+}
+
+/// The denominator 1.
+const ONE: NonZeroI64 = match NonZeroI64::new(1) {
+    Some(one) => one,
+    None => unreachable!(),
+};
+
+// The niche layout is what keeps payoff tables at two words per value; keep it.
+const _: () = assert!(std::mem::size_of::<Q>() == 16);
+
+/// The inline form `n / d` of a reduced fraction with `d > 0`.
+#[inline]
+fn small(n: i64, d: i64) -> Q {
+    debug_assert!(d > 0, "inline denominators are positive");
+    match NonZeroI64::new(d) {
+        Some(d) => Q(Repr::Small(n, d)),
+        None => unreachable!("inline denominators are positive"),
+    }
 }
 
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
@@ -101,19 +122,19 @@ impl Q {
     /// Zero.
     #[must_use]
     pub const fn zero() -> Q {
-        Q(Repr::Small(0, 1))
+        Q(Repr::Small(0, ONE))
     }
 
     /// One.
     #[must_use]
     pub const fn one() -> Q {
-        Q(Repr::Small(1, 1))
+        Q(Repr::Small(1, ONE))
     }
 
     /// The integer `n`.
     #[must_use]
     pub const fn from_int(n: i64) -> Q {
-        Q(Repr::Small(n, 1))
+        Q(Repr::Small(n, ONE))
     }
 
     /// The fraction `n / d` in lowest terms, or `None` when `d` is zero.
@@ -139,7 +160,7 @@ impl Q {
             d = -d;
         }
         match (i64::try_from(n), i64::try_from(d)) {
-            (Ok(n), Ok(d)) => Q(Repr::Small(n, d)),
+            (Ok(n), Ok(d)) => small(n, d),
             _ => Q(Repr::Big(Box::new(BigRational::new_raw(BigInt::from(n), BigInt::from(d))))),
         }
     }
@@ -149,7 +170,7 @@ impl Q {
     pub fn from_big(r: BigRational) -> Q {
         // `BigRational::new` would reduce again; callers pass reduced values from num-rational ops.
         match (r.numer().to_i64(), r.denom().to_i64()) {
-            (Some(n), Some(d)) => Q(Repr::Small(n, d)),
+            (Some(n), Some(d)) => small(n, d),
             _ => Q(Repr::Big(Box::new(r))),
         }
     }
@@ -158,7 +179,7 @@ impl Q {
     #[must_use]
     pub fn to_big(&self) -> BigRational {
         match &self.0 {
-            Repr::Small(n, d) => BigRational::new_raw(BigInt::from(*n), BigInt::from(*d)),
+            Repr::Small(n, d) => BigRational::new_raw(BigInt::from(*n), BigInt::from(d.get())),
             Repr::Big(b) => (**b).clone(),
         }
     }
@@ -167,7 +188,7 @@ impl Q {
     #[must_use]
     pub fn to_parts(&self) -> (BigInt, BigInt) {
         match &self.0 {
-            Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
+            Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(d.get())),
             Repr::Big(b) => (b.numer().clone(), b.denom().clone()),
         }
     }
@@ -187,14 +208,14 @@ impl Q {
     /// True when the value is one.
     #[must_use]
     pub fn is_one(&self) -> bool {
-        matches!(self.0, Repr::Small(1, 1))
+        matches!(self.0, Repr::Small(1, d) if d == ONE)
     }
 
     /// True when the value is an integer.
     #[must_use]
     pub fn is_integer(&self) -> bool {
         match &self.0 {
-            Repr::Small(_, d) => *d == 1,
+            Repr::Small(_, d) => *d == ONE,
             Repr::Big(b) => b.is_integer(),
         }
     }
@@ -238,7 +259,7 @@ impl Q {
         }
         Some(match (&self.0, &other.0) {
             (Repr::Small(a, b), Repr::Small(c, d)) => {
-                Q::from_i128(i128::from(*a) * i128::from(*d), i128::from(*b) * i128::from(*c))
+                Q::from_i128(i128::from(*a) * i128::from(d.get()), i128::from(b.get()) * i128::from(*c))
             }
             _ => Q::from_big(self.to_big() / other.to_big()),
         })
@@ -254,7 +275,7 @@ impl Q {
     #[must_use]
     pub fn floor(&self) -> BigInt {
         match &self.0 {
-            Repr::Small(n, d) => BigInt::from(n.div_floor(d)),
+            Repr::Small(n, d) => BigInt::from(n.div_floor(&d.get())),
             Repr::Big(b) => b.floor().to_integer(),
         }
     }
@@ -263,7 +284,7 @@ impl Q {
     #[must_use]
     pub fn to_f64(&self) -> f64 {
         match &self.0 {
-            Repr::Small(n, d) => *n as f64 / *d as f64,
+            Repr::Small(n, d) => *n as f64 / d.get() as f64,
             Repr::Big(b) => b.to_f64().unwrap_or(f64::NAN),
         }
     }
@@ -406,7 +427,7 @@ impl FromStr for Q {
 impl fmt::Display for Q {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Repr::Small(n, 1) => write!(f, "{n}"),
+            Repr::Small(n, d) if *d == ONE => write!(f, "{n}"),
             Repr::Small(n, d) => write!(f, "{n}/{d}"),
             Repr::Big(b) => {
                 if b.is_integer() {
@@ -451,16 +472,28 @@ impl From<BigInt> for Q {
 
 impl Ord for Q {
     // Inlined across crates: solvers compare payoffs in their innermost loops.
+    // The inline case is a few instructions; the big case is out of line so that it does not stop
+    // the inline case from being inlined.
     #[inline]
     fn cmp(&self, other: &Q) -> Ordering {
-        match (&self.0, &other.0) {
-            (Repr::Small(a, 1), Repr::Small(c, 1)) => a.cmp(c),
-            (Repr::Small(a, b), Repr::Small(c, d)) => {
-                (i128::from(*a) * i128::from(*d)).cmp(&(i128::from(*c) * i128::from(*b)))
+        if let (Repr::Small(a, b), Repr::Small(c, d)) = (&self.0, &other.0) {
+            if b == d {
+                // Equal (positive) denominators, integers in particular: the numerators decide.
+                a.cmp(c)
+            } else {
+                (i128::from(*a) * i128::from(d.get())).cmp(&(i128::from(*c) * i128::from(b.get())))
             }
-            _ => self.to_big().cmp(&other.to_big()),
+        } else {
+            cmp_big(self, other)
         }
     }
+}
+
+/// [`Q`]'s order when either side is big.
+#[cold]
+#[inline(never)]
+fn cmp_big(a: &Q, b: &Q) -> Ordering {
+    a.to_big().cmp(&b.to_big())
 }
 
 impl PartialOrd for Q {
@@ -468,20 +501,36 @@ impl PartialOrd for Q {
     fn partial_cmp(&self, other: &Q) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+    #[inline]
+    fn lt(&self, other: &Q) -> bool {
+        self.cmp(other).is_lt()
+    }
+    #[inline]
+    fn le(&self, other: &Q) -> bool {
+        self.cmp(other).is_le()
+    }
+    #[inline]
+    fn gt(&self, other: &Q) -> bool {
+        self.cmp(other).is_gt()
+    }
+    #[inline]
+    fn ge(&self, other: &Q) -> bool {
+        self.cmp(other).is_ge()
+    }
 }
 
 impl Add<&Q> for &Q {
     type Output = Q;
     fn add(self, other: &Q) -> Q {
         match (&self.0, &other.0) {
-            (Repr::Small(a, 1), Repr::Small(c, 1)) => match a.checked_add(*c) {
-                Some(s) => Q(Repr::Small(s, 1)),
+            (Repr::Small(a, b), Repr::Small(c, d)) if *b == ONE && *d == ONE => match a.checked_add(*c) {
+                Some(s) => Q(Repr::Small(s, ONE)),
                 None => Q::from_i128(i128::from(*a) + i128::from(*c), 1),
             },
-            (Repr::Small(a, b), Repr::Small(c, d)) => Q::from_i128(
-                i128::from(*a) * i128::from(*d) + i128::from(*c) * i128::from(*b),
-                i128::from(*b) * i128::from(*d),
-            ),
+            (Repr::Small(a, b), Repr::Small(c, d)) => {
+                let (b, d) = (i128::from(b.get()), i128::from(d.get()));
+                Q::from_i128(i128::from(*a) * d + i128::from(*c) * b, b * d)
+            }
             _ => Q::from_big(self.to_big() + other.to_big()),
         }
     }
@@ -491,14 +540,14 @@ impl Sub<&Q> for &Q {
     type Output = Q;
     fn sub(self, other: &Q) -> Q {
         match (&self.0, &other.0) {
-            (Repr::Small(a, 1), Repr::Small(c, 1)) => match a.checked_sub(*c) {
-                Some(s) => Q(Repr::Small(s, 1)),
+            (Repr::Small(a, b), Repr::Small(c, d)) if *b == ONE && *d == ONE => match a.checked_sub(*c) {
+                Some(s) => Q(Repr::Small(s, ONE)),
                 None => Q::from_i128(i128::from(*a) - i128::from(*c), 1),
             },
-            (Repr::Small(a, b), Repr::Small(c, d)) => Q::from_i128(
-                i128::from(*a) * i128::from(*d) - i128::from(*c) * i128::from(*b),
-                i128::from(*b) * i128::from(*d),
-            ),
+            (Repr::Small(a, b), Repr::Small(c, d)) => {
+                let (b, d) = (i128::from(b.get()), i128::from(d.get()));
+                Q::from_i128(i128::from(*a) * d - i128::from(*c) * b, b * d)
+            }
             _ => Q::from_big(self.to_big() - other.to_big()),
         }
     }
@@ -509,7 +558,7 @@ impl Mul<&Q> for &Q {
     fn mul(self, other: &Q) -> Q {
         match (&self.0, &other.0) {
             (Repr::Small(a, b), Repr::Small(c, d)) => {
-                Q::from_i128(i128::from(*a) * i128::from(*c), i128::from(*b) * i128::from(*d))
+                Q::from_i128(i128::from(*a) * i128::from(*c), i128::from(b.get()) * i128::from(d.get()))
             }
             _ => Q::from_big(self.to_big() * other.to_big()),
         }
@@ -522,7 +571,7 @@ impl Neg for &Q {
         match &self.0 {
             Repr::Small(n, d) => match n.checked_neg() {
                 Some(m) => Q(Repr::Small(m, *d)),
-                None => Q::from_i128(-i128::from(*n), i128::from(*d)),
+                None => Q::from_i128(-i128::from(*n), i128::from(d.get())),
             },
             Repr::Big(b) => Q::from_big(-(**b).clone()),
         }

@@ -43,6 +43,33 @@ pub enum NodeKind {
 /// An index into [`Tree::infosets`].
 pub type InfosetId = u32;
 
+/// A node as [`Tree::view`] shows it: its kind with the data a sweep needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeView {
+    /// A leaf, with its row in [`Tree::payoff_table`].
+    Terminal {
+        /// The payoff row ([`Tree::leaf_row`]).
+        row: u32,
+    },
+    /// A move of nature.
+    Chance,
+    /// A move of a player.
+    Decision {
+        /// The mover ([`Tree::player_of`]).
+        player: usize,
+        /// The information set ([`Tree::infoset_of`]).
+        infoset: InfosetId,
+    },
+}
+
+/// Per-node tags: a terminal, a chance node, or a decision node of player `tag - TAG_DECISION`; the
+/// last tag stands for every player from `u8::MAX - TAG_DECISION` on, whose index is then read from
+/// the information set. One byte gives the kind and (for up to 253 players) the mover, so backward
+/// induction and its verification never load an [`Infoset`] on their hot paths.
+const TAG_TERMINAL: u8 = 0;
+const TAG_CHANCE: u8 = 1;
+const TAG_DECISION: u8 = 2;
+
 /// An index into the tree's interned action-label lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActionSetId(u32);
@@ -150,7 +177,8 @@ pub struct Tree {
     players: Vec<String>,
     parameters: Vec<Parameter>,
     values: Vec<Q>,
-    kind: Vec<NodeKind>,
+    /// One tag per node (`TAG_TERMINAL`, `TAG_CHANCE`, or `TAG_DECISION` plus the player).
+    kind: Vec<u8>,
     parent: Vec<NodeId>,
     end: Vec<NodeId>,
     data: Vec<u32>,
@@ -224,7 +252,7 @@ impl Tree {
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         let n = self.kind.len();
-        let per_node = size_of::<NodeKind>() + 3 * size_of::<NodeId>() + size_of::<u32>();
+        let per_node = size_of::<u8>() + 3 * size_of::<NodeId>() + size_of::<u32>();
         let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
         n * per_node
             + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
@@ -252,7 +280,11 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn kind(&self, x: NodeId) -> NodeKind {
-        self.kind[x as usize]
+        match self.kind[x as usize] {
+            TAG_TERMINAL => NodeKind::Terminal,
+            TAG_CHANCE => NodeKind::Chance,
+            _ => NodeKind::Decision,
+        }
     }
 
     /// The parent of `x`, or `None` for the root.
@@ -317,7 +349,31 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn player_of(&self, x: NodeId) -> usize {
-        self.infosets[self.infoset_of(x) as usize].player as usize
+        let tag = self.kind[x as usize];
+        assert!(tag >= TAG_DECISION, "player_of is asked of decision nodes only");
+        if tag < u8::MAX {
+            usize::from(tag - TAG_DECISION)
+        } else {
+            self.infosets[self.data[x as usize] as usize].player as usize
+        }
+    }
+
+    /// What node `x` is, with what a sweep over the tree reads at it: [`Tree::kind`] together with
+    /// [`Tree::leaf_row`], or [`Tree::player_of`] and [`Tree::infoset_of`], from two loads and no
+    /// checks beyond bounds.
+    #[must_use]
+    #[inline]
+    pub fn view(&self, x: NodeId) -> NodeView {
+        let tag = self.kind[x as usize];
+        let data = self.data[x as usize];
+        match tag {
+            TAG_TERMINAL => NodeView::Terminal { row: data },
+            TAG_CHANCE => NodeView::Chance,
+            u8::MAX => {
+                NodeView::Decision { player: self.infosets[data as usize].player as usize, infoset: data }
+            }
+            _ => NodeView::Decision { player: usize::from(tag - TAG_DECISION), infoset: data },
+        }
     }
 
     /// All information sets; index them with [`InfosetId`].
@@ -446,7 +502,7 @@ impl Tree {
     /// True when every information set has exactly one node (chance nodes allowed).
     #[must_use]
     pub fn is_perfect_information(&self) -> bool {
-        let decisions = self.kind.iter().filter(|&&k| k == NodeKind::Decision).count();
+        let decisions = self.kind.iter().filter(|&&k| k >= TAG_DECISION).count();
         decisions == self.infosets.len()
     }
 
@@ -848,7 +904,15 @@ impl TreeBuilder {
             None => return Err(Error::Invalid("the tree is already complete; extra nodes follow it".into())),
         };
         let x = x as NodeId;
-        self.tree.kind.push(kind);
+        let tag = match kind {
+            NodeKind::Terminal => TAG_TERMINAL,
+            NodeKind::Chance => TAG_CHANCE,
+            NodeKind::Decision => {
+                let player = self.tree.infosets[data as usize].player;
+                u8::try_from(player).map_or(u8::MAX, |p| p.saturating_add(TAG_DECISION))
+            }
+        };
+        self.tree.kind.push(tag);
         self.tree.parent.push(parent);
         self.tree.data.push(data);
         self.tree.n_children.push(n_children);
@@ -1015,7 +1079,7 @@ impl TreeBuilder {
         let mut seen = vec![false; self.tree.infosets.len()];
         let mut lists: Vec<Vec<InfosetId>> = vec![Vec::new(); self.tree.players.len()];
         for x in 0..n {
-            if self.tree.kind[x] == NodeKind::Decision {
+            if self.tree.kind[x] >= TAG_DECISION {
                 let h = self.tree.data[x] as usize;
                 if !seen[h] {
                     seen[h] = true;
@@ -1171,6 +1235,28 @@ mod tests {
         assert!(!t.is_perfect_information());
         let msg = t.check_perfect_recall().unwrap_err();
         assert!(msg.starts_with("A's information set `second` forgets"), "{msg}");
+    }
+
+    #[test]
+    fn movers_beyond_the_tag_range() {
+        // Players from 253 on share the last node tag and are read from the information set.
+        let players: Vec<String> = (0..300).map(|i| format!("P{i}")).collect();
+        let mut b = TreeBuilder::new("Many", players);
+        let ab = b.actions(&["a", "b"]).unwrap();
+        let movers = [0, 252, 253, 254, 299];
+        for &p in &movers {
+            b.decision_new(p, ab).unwrap();
+            b.terminal_values(&vec![Q::zero(); 300]).unwrap();
+        }
+        b.terminal_values(&vec![Q::one(); 300]).unwrap();
+        let t = b.finish().unwrap();
+        let deciders: Vec<usize> = (0..t.len() as NodeId)
+            .filter(|&x| t.kind(x) == NodeKind::Decision)
+            .map(|x| t.player_of(x))
+            .collect();
+        assert_eq!(deciders, movers);
+        assert!(t.is_perfect_information());
+        assert_eq!(t.kind(1), NodeKind::Terminal);
     }
 
     #[test]

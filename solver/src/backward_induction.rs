@@ -21,7 +21,7 @@
 //! Next: [`crate::verify`], which checks every result before it leaves the solver.
 
 use redline_models::number::Q;
-use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_models::tree::{InfosetId, NodeId, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
@@ -69,10 +69,16 @@ pub struct Solution {
 /// Flags a value reference as a computed (chance-node) row rather than a leaf row.
 const COMPUTED: u32 = 1 << 31;
 
+/// A tie node met by a sweep, with its optimal actions as a bit set (bit `k` for action `k`), or 0
+/// when the node has more than 64 actions (its tie set is then recomputed from the children).
+type TieMask = (NodeId, u64);
+
 struct Engine<'t> {
     tree: &'t Tree,
     n: usize,
-    /// The chosen action at each decision node.
+    /// The leaf payoff rows of the tree.
+    table: &'t [Q],
+    /// The chosen action at each information set (each is one decision node): the pure profile.
     choice: Vec<u32>,
     /// The value reference of each node: a leaf row, or `COMPUTED | row` for chance nodes.
     val: Vec<u32>,
@@ -80,33 +86,51 @@ struct Engine<'t> {
     computed: Vec<Q>,
     /// Scratch row for summing a chance node's expectation (reused, so chance nodes do not allocate).
     acc: Vec<Q>,
+    /// True during the first sweep, which visits every node and gives each chance node its row;
+    /// later sweeps overwrite those rows in place.
+    fresh: bool,
     tie_break: TieBreak,
 }
 
 impl<'t> Engine<'t> {
     fn new(tree: &'t Tree, tie_break: TieBreak) -> Engine<'t> {
-        let len = tree.len();
+        let table = tree.payoff_table();
+        assert!(
+            table.len() / tree.n_players().max(1) < COMPUTED as usize,
+            "a tree has fewer than 2^31 leaves"
+        );
         Engine {
             tree,
             n: tree.n_players(),
-            choice: vec![u32::MAX; len],
-            val: vec![u32::MAX; len],
+            table,
+            // Zeroed vectors come from fresh zero pages: no initialising pass, and every entry read
+            // is written first (children before parents; every information set has a node).
+            choice: vec![0; tree.infosets().len()],
+            val: vec![0; tree.len()],
             computed: Vec::new(),
             acc: Vec::new(),
+            fresh: true,
             tie_break,
         }
     }
 
+    /// The payoff row a value reference names.
     #[inline]
     fn value(&self, r: u32) -> &[Q] {
         let n = self.n;
+        let row = (r & !COMPUTED) as usize;
         if r & COMPUTED == 0 {
-            let row = r as usize;
-            &self.tree.payoff_table()[row * n..(row + 1) * n]
+            &self.table[row * n..(row + 1) * n]
         } else {
-            let row = (r & !COMPUTED) as usize;
             &self.computed[row * n..(row + 1) * n]
         }
+    }
+
+    /// Player `i`'s entry of the payoff row a value reference names.
+    #[inline]
+    fn at(&self, r: u32, i: usize) -> &Q {
+        let k = (r & !COMPUTED) as usize * self.n + i;
+        if r & COMPUTED == 0 { &self.table[k] } else { &self.computed[k] }
     }
 
     fn chance_value(&mut self, x: NodeId) {
@@ -124,129 +148,153 @@ impl<'t> Engine<'t> {
                 *a = &*a + &(p * vi);
             }
         }
-        let slot = self.val[x as usize];
-        if slot == u32::MAX {
+        if self.fresh {
             let row = (self.computed.len() / n.max(1)) as u32;
             self.computed.extend_from_slice(&acc);
             self.val[x as usize] = COMPUTED | row;
         } else {
-            let row = (slot & !COMPUTED) as usize;
+            let row = (self.val[x as usize] & !COMPUTED) as usize;
             self.computed[row * n..(row + 1) * n].clone_from_slice(&acc);
         }
         self.acc = acc;
     }
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
-    fn secondary_better(&self, a: &[Q], b: &[Q]) -> bool {
+    #[inline]
+    fn secondary_better(&self, a: u32, b: u32) -> bool {
         match self.tie_break {
             TieBreak::First => false,
-            TieBreak::Favor(j) => a[j] > b[j],
-            TieBreak::Against(j) => a[j] < b[j],
+            TieBreak::Favor(j) => self.at(a, j) > self.at(b, j),
+            TieBreak::Against(j) => self.at(a, j) < self.at(b, j),
         }
     }
 
-    /// Decides node `x` and returns whether the mover had several optimal actions.
-    fn decide(&mut self, x: NodeId) -> bool {
+    /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
+    /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
+    #[inline]
+    fn decide(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
         let t = self.tree;
-        let i = t.player_of(x);
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
-        // The incumbent is kept as its value reference and row, so each further child costs one
-        // exact comparison (on `Q`'s inline fast path for small values) and no lookups of the best.
+        // The incumbent is kept as its value reference, so each further child costs one exact
+        // comparison (on `Q`'s inline fast path for small values) and no lookups of the best.
         let mut best_ref = self.val[first as usize];
-        let mut vb = self.value(best_ref);
+        let mut vb = self.at(best_ref, i);
         let mut best_k = 0u32;
+        let mut mask = 1u64;
         let mut tied = false;
-        for (k, c) in children.enumerate() {
+        let mut k = 0u32;
+        for c in children {
+            k += 1;
             let r = self.val[c as usize];
-            let vc = self.value(r);
-            match vc[i].cmp(&vb[i]) {
-                std::cmp::Ordering::Greater => {
-                    (best_ref, vb, best_k) = (r, vc, k as u32 + 1);
-                    tied = false;
-                }
-                std::cmp::Ordering::Equal => {
-                    tied = true;
-                    if self.secondary_better(vc, vb) {
-                        (best_ref, vb, best_k) = (r, vc, k as u32 + 1);
-                    }
-                }
-                std::cmp::Ordering::Less => {}
-            }
+            let bit = if k < 64 { 1u64 << k } else { 0 };
+            let vc = self.at(r, i);
+            // Payoff comparisons are as unpredictable as the payoffs, so the update is written as
+            // selects (compiled to conditional moves) rather than branches on the outcome.
+            let ord = vc.cmp(vb);
+            let (gt, eq) = (ord.is_gt(), ord.is_eq());
+            let take = gt || (eq && self.tie_break != TieBreak::First && self.secondary_better(r, best_ref));
+            mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
+            tied = !gt && (tied || eq);
+            best_ref = if take { r } else { best_ref };
+            vb = if take { vc } else { vb };
+            best_k = if take { k } else { best_k };
         }
-        self.choice[x as usize] = best_k;
+        self.choice[h as usize] = best_k;
         self.val[x as usize] = best_ref;
-        tied
+        if !tied {
+            return None;
+        }
+        Some(if k < 64 { mask } else { 0 })
     }
 
-    /// The optimal actions at `x`, the tie-break's choice first, then the rest in action order.
+    /// The optimal actions at `x`, the current choice first, then the rest in action order.
     fn optimal_actions(&self, x: NodeId) -> Vec<u32> {
         let t = self.tree;
         let i = t.player_of(x);
-        let best = self.value(self.val[x as usize])[i].clone();
-        let chosen = self.choice[x as usize];
+        let best = self.at(self.val[x as usize], i);
+        let chosen = self.choice[t.infoset_of(x) as usize];
         let mut acts = vec![chosen];
         for (k, c) in t.children(x).enumerate() {
-            if k as u32 != chosen && self.value(self.val[c as usize])[i] == best {
+            if k as u32 != chosen && self.at(self.val[c as usize], i) == best {
                 acts.push(k as u32);
             }
         }
         acts
     }
 
+    /// [`Engine::optimal_actions`] of a tie met by a sweep, from its bit set when it has one.
+    fn tie_actions(&self, (x, mask): TieMask) -> Vec<u32> {
+        if mask == 0 {
+            return self.optimal_actions(x);
+        }
+        let chosen = self.choice[self.tree.infoset_of(x) as usize];
+        let mut acts = Vec::with_capacity(mask.count_ones() as usize);
+        acts.push(chosen);
+        acts.extend(bits(mask).filter(|&k| k != chosen));
+        acts
+    }
+
     fn set_choice(&mut self, x: NodeId, k: u32) {
         let c = self.tree.child(x, k as usize);
-        self.choice[x as usize] = k;
+        self.choice[self.tree.infoset_of(x) as usize] = k;
         self.val[x as usize] = self.val[c as usize];
     }
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
-    fn sweep(&mut self, from: usize) -> Vec<NodeId> {
+    fn sweep(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
-            match t.kind(x) {
-                NodeKind::Terminal => self.val[x as usize] = t.leaf_row(x),
-                NodeKind::Chance => self.chance_value(x),
-                NodeKind::Decision => {
-                    if self.decide(x) {
-                        ties.push(x);
+            match t.view(x) {
+                NodeView::Terminal { row } => self.val[x as usize] = row,
+                NodeView::Chance => self.chance_value(x),
+                NodeView::Decision { player, infoset } => {
+                    if let Some(mask) = self.decide(x, player, infoset) {
+                        ties.push((x, mask));
                     }
                 }
             }
         }
+        self.fresh = false;
         ties
     }
 
-    fn ties_now(&self, tie_nodes: &[NodeId]) -> Vec<Tie> {
-        let mut ties: Vec<Tie> = tie_nodes
+    /// The reported ties, in node order, from tie nodes in decreasing node order.
+    fn ties_now(&self, tie_nodes: &[TieMask]) -> Vec<Tie> {
+        debug_assert!(tie_nodes.windows(2).all(|w| w[0].0 > w[1].0), "sweeps meet ties in reverse order");
+        tie_nodes
             .iter()
-            .map(|&x| {
-                let mut actions = self.optimal_actions(x);
-                let chosen = actions[0];
-                actions.sort_unstable();
+            .rev()
+            .map(|&(x, mask)| {
+                let chosen = self.choice[self.tree.infoset_of(x) as usize];
+                let actions = if mask == 0 {
+                    let mut a = self.optimal_actions(x);
+                    a.sort_unstable();
+                    a
+                } else {
+                    bits(mask).collect()
+                };
                 Tie { node: x, actions, chosen }
             })
-            .collect();
-        ties.sort_by_key(|t| t.node);
-        ties
+            .collect()
     }
 
-    fn profile(&self) -> Vec<u32> {
-        let t = self.tree;
-        let mut pure = vec![0u32; t.infosets().len()];
-        for x in 0..t.len() as NodeId {
-            if t.kind(x) == NodeKind::Decision {
-                pure[t.infoset_of(x) as usize] = self.choice[x as usize];
-            }
-        }
-        pure
-    }
-
-    fn emit(&self, tie_nodes: &[NodeId]) -> Result<Equilibrium, Error> {
-        let pure = self.profile();
+    /// The current equilibrium, verified. With `last`, the engine's buffers are handed on (the
+    /// profile becomes the result, and the value references become the verifier's scratch space)
+    /// instead of copied.
+    fn emit(&mut self, tie_nodes: &[TieMask], last: bool) -> Result<Equilibrium, Error> {
         let payoffs = self.value(self.val[0]).to_vec();
-        let check = verify::perfect_information_regret(self.tree, &pure);
+        let ties = self.ties_now(tie_nodes);
+        let (pure, check) = if last {
+            let pure = std::mem::take(&mut self.choice);
+            let check =
+                verify::perfect_information_regret_with(self.tree, &pure, std::mem::take(&mut self.val));
+            (pure, check)
+        } else {
+            let check = verify::perfect_information_regret(self.tree, &self.choice);
+            (self.choice.clone(), check)
+        };
         if !check.regret.is_zero() || check.payoffs != payoffs {
             return Err(Error::VerificationFailed(format!(
                 "backward induction gave regret {} at node {:?}",
@@ -258,9 +306,20 @@ impl<'t> Engine<'t> {
             payoffs,
             profile: Profile::Pure(pure),
             regret: check.regret,
-            ties: self.ties_now(tie_nodes),
+            ties,
         })
     }
+}
+
+/// The positions of the set bits of `mask`, in increasing order.
+fn bits(mut mask: u64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let k = mask.trailing_zeros();
+            mask &= mask - 1;
+            k
+        })
+    })
 }
 
 /// Checks that `tree` is in the class backward induction handles.
@@ -307,15 +366,16 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
     let mut engine = Engine::new(tree, options.tie_break);
     let last = tree.len() - 1;
     let first_ties = engine.sweep(last);
-    let mut equilibria = vec![engine.emit(&first_ties)?];
     if !options.all || first_ties.is_empty() {
+        let equilibria = vec![engine.emit(&first_ties, true)?];
         return Ok(Solution { equilibria, complete: first_ties.is_empty() || options.all });
     }
+    let mut equilibria = vec![engine.emit(&first_ties, false)?];
     // Odometer over tie nodes. `stack` holds, for each tie node in the order met (decreasing node
     // index), its optimal actions and the position of the current one. Advancing the entry with the
     // smallest node index first keeps every recomputation to the nodes below that index.
     let mut stack: Vec<(NodeId, Vec<u32>, usize)> =
-        first_ties.iter().map(|&x| (x, engine.optimal_actions(x), 0)).collect();
+        first_ties.iter().map(|&t| (t.0, engine.tie_actions(t), 0)).collect();
     let mut current_ties = first_ties;
     loop {
         if equilibria.len() >= options.max_equilibria {
@@ -333,15 +393,15 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
         let (x, k) = (top.0, top.1[top.2]);
         engine.set_choice(x, k);
         // Ties above `x` in the stack stay; ties below are recomputed by the sweep.
-        current_ties.retain(|&y| y >= x);
+        current_ties.retain(|&(y, _)| y >= x);
         if x > 0 {
             let new_ties = engine.sweep(x as usize - 1);
-            for &y in &new_ties {
-                stack.push((y, engine.optimal_actions(y), 0));
+            for &t in &new_ties {
+                stack.push((t.0, engine.tie_actions(t), 0));
             }
             current_ties.extend(new_ties);
         }
-        equilibria.push(engine.emit(&current_ties)?);
+        equilibria.push(engine.emit(&current_ties, false)?);
     }
     Ok(Solution { equilibria, complete: true })
 }
@@ -446,6 +506,28 @@ mod tests {
             all.equilibria.iter().map(|e| format!("{:?}", e.profile)).collect();
         assert_eq!(distinct.len(), all.equilibria.len(), "no profile twice");
         assert_eq!(all.equilibria.len(), 6);
+    }
+
+    #[test]
+    fn ties_beyond_64_actions() {
+        // Tie sets are bit sets up to 64 actions and recomputed beyond; both must agree.
+        let best = [3usize, 65, 69];
+        let kids = (0..70)
+            .map(|k| if best.contains(&k) { L("2", if k == 65 { "1" } else { "0" }) } else { L("1", "5") })
+            .collect();
+        let t = build(D(0, kids));
+        let one = solve(&t, &Options::default()).unwrap();
+        assert_eq!(one.equilibria[0].ties, vec![Tie { node: 0, actions: vec![3, 65, 69], chosen: 3 }]);
+        let favor = solve(&t, &Options { tie_break: TieBreak::Favor(1), ..Options::default() }).unwrap();
+        assert_eq!(favor.equilibria[0].ties[0].chosen, 65);
+        let all = solve(&t, &Options { all: true, ..Options::default() }).unwrap();
+        let chosen: Vec<u32> = all.equilibria.iter().map(|e| e.ties[0].chosen).collect();
+        assert_eq!(chosen, vec![3, 65, 69]);
+        // A strict best beyond 64 actions is no tie.
+        let kids = (0..70).map(|k| if k == 66 { L("3", "0") } else { L("1", "0") }).collect();
+        let strict = solve(&build(D(0, kids)), &Options::default()).unwrap();
+        assert!(strict.complete);
+        assert_eq!(strict.equilibria[0].profile, Profile::Pure(vec![66]));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! profile alone (not from the solver's bookkeeping) and compare exactly.
 
 use redline_models::number::Q;
-use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_models::tree::{NodeId, NodeKind, NodeView, Tree};
 
 /// The outcome of a check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,18 @@ pub struct Check {
 /// When `pure` is shorter than the number of information sets, or names an action that does not exist.
 #[must_use]
 pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
+    perfect_information_regret_with(tree, pure, Vec::new())
+}
+
+/// [`perfect_information_regret`] with a caller's buffer as scratch space for the per-node value
+/// references, so a solver that is done with a `u32`-per-node vector can lend it instead of the check
+/// allocating (and faulting in) another. The buffer's contents are ignored: every entry is written
+/// before it is read, so the check still depends on nothing but the tree and `pure`.
+///
+/// # Panics
+/// As [`perfect_information_regret`].
+#[must_use]
+pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
     let n = tree.n_players();
     // refs[x] names the payoff row of x's value: a leaf row of the tree, or (with the CHANCE bit) a
     // row of `rows`, which holds the values computed at chance nodes. Values are never copied, so
@@ -36,14 +48,18 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
     const CHANCE: u32 = 1 << 31;
     let table = tree.payoff_table();
     assert!(table.len() / n.max(1) < CHANCE as usize, "a tree has fewer than 2^31 leaves");
-    let mut refs: Vec<u32> = vec![0; tree.len()];
+    let mut refs = scratch;
+    if refs.len() < tree.len() {
+        // Fresh zero pages when the buffer is empty: no initialising pass.
+        refs = vec![0; tree.len()];
+    }
     let mut rows: Vec<Q> = Vec::new();
     let mut regret = Q::zero();
     let mut at = None;
     for x in (0..tree.len() as NodeId).rev() {
-        refs[x as usize] = match tree.kind(x) {
-            NodeKind::Terminal => tree.leaf_row(x),
-            NodeKind::Chance => {
+        refs[x as usize] = match tree.view(x) {
+            NodeView::Terminal { row } => row,
+            NodeView::Chance => {
                 // The new row is accumulated in place, after the rows of the children it reads.
                 let base = rows.len();
                 rows.resize(base + n, Q::zero());
@@ -56,26 +72,25 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
                 }
                 CHANCE | (base / n) as u32
             }
-            NodeKind::Decision => {
-                let i = tree.player_of(x);
-                let k = pure[tree.infoset_of(x) as usize] as usize;
-                assert!(k < tree.n_children(x), "the profile names an action that exists");
+            NodeView::Decision { player: i, infoset } => {
+                let k = pure[infoset as usize];
                 // One pass over the children finds the chosen child and the mover's best value; the
                 // gain of the best one-node deviation is their difference.
-                let mut chosen = 0;
-                let mut best: Option<&Q> = None;
-                for (a, c) in tree.children(x).enumerate() {
+                let mut children = tree.children(x);
+                let first = children.next().expect("a decision node has at least one action");
+                let mut chosen = refs[first as usize];
+                let mut best = entry(table, &rows, n, chosen, i);
+                let mut a = 0;
+                for c in children {
+                    a += 1;
                     let r = refs[c as usize];
-                    if a == k {
-                        chosen = r;
-                    }
-                    let v = &get(table, &rows, n, r)[i];
-                    if best.is_none_or(|b| v > b) {
-                        best = Some(v);
-                    }
+                    chosen = if a == k { r } else { chosen };
+                    // A select rather than a branch: the outcome is as unpredictable as the payoffs.
+                    let v = entry(table, &rows, n, r, i);
+                    best = if v > best { v } else { best };
                 }
-                let mine = &get(table, &rows, n, chosen)[i];
-                let best = best.expect("a decision node has at least one action");
+                assert!(k <= a, "the profile names an action that exists");
+                let mine = entry(table, &rows, n, chosen, i);
                 if best > mine {
                     let gain = best - mine;
                     if gain > regret {
@@ -89,6 +104,13 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
     }
     let payoffs = get(table, &rows, n, refs[0]).to_vec();
     return Check { regret, node: at, payoffs };
+
+    /// Player `i`'s entry of the payoff row a reference names.
+    #[inline]
+    fn entry<'a>(table: &'a [Q], rows: &'a [Q], n: usize, r: u32, i: usize) -> &'a Q {
+        let k = (r & !CHANCE) as usize * n + i;
+        if r & CHANCE == 0 { &table[k] } else { &rows[k] }
+    }
 
     /// The payoff row a reference names.
     fn get<'a>(table: &'a [Q], rows: &'a [Q], n: usize, r: u32) -> &'a [Q] {

@@ -717,6 +717,7 @@ pub struct TreeBuilder {
     action_index: HashMap<Vec<String>, ActionSetId>,
     max_nodes: usize,
     number_infosets: bool,
+    absent_minded_ok: bool,
     infoset_count: Vec<u32>,
 }
 
@@ -750,6 +751,7 @@ impl TreeBuilder {
             action_index: HashMap::new(),
             max_nodes: usize::MAX,
             number_infosets: true,
+            absent_minded_ok: false,
             infoset_count: vec![0; n],
         }
     }
@@ -762,6 +764,13 @@ impl TreeBuilder {
     /// Sets the description.
     pub fn set_description(&mut self, text: impl Into<String>) {
         self.tree.description = text.into();
+    }
+
+    /// Accepts information sets that contain a node and one of its descendants (absent-minded
+    /// players, as Gambit's files allow). Such games fail the perfect-recall check, so every method
+    /// that needs perfect recall refuses them with that reason.
+    pub fn allow_absent_mindedness(&mut self) {
+        self.absent_minded_ok = true;
     }
 
     /// Keeps the information set numbers given to [`TreeBuilder::infoset_numbered`] and orders each
@@ -1107,7 +1116,9 @@ impl TreeBuilder {
         self.tree.player_infosets = lists;
         // A node and one of its descendants in the same information set is not a game tree a player
         // can face (the player would know they had moved).
-        check_infosets_not_nested(&self.tree)?;
+        if !self.absent_minded_ok {
+            check_infosets_not_nested(&self.tree)?;
+        }
         self.tree.evaluate()?;
         Ok(self.tree)
     }

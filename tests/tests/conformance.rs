@@ -241,10 +241,6 @@ fn check_spe(t: &Tree, exp: &Value, diffs: &mut Vec<String>) {
     }
 }
 
-fn absent_minded(message: &str) -> bool {
-    message.contains("contains both this node and one of its ancestors")
-}
-
 fn check_file(root: &Path, rel: &Path) -> Result<Verdict, String> {
     let games = root.join("gambit-games");
     let text = std::fs::read_to_string(games.join(rel)).map_err(|e| format!("cannot read: {e}"))?;
@@ -260,12 +256,6 @@ fn check_file(root: &Path, rel: &Path) -> Result<Verdict, String> {
     let game = match load(rel, &text) {
         Ok(g) => g,
         Err(e) if gambit_rejects => return Ok(Verdict::Unsupported(format!("both reject it: {e}"))),
-        // FIXME(absent-mindedness): `TreeBuilder::finish` refuses an information set that contains a
-        // node and its descendant; Gambit loads such games (and refuses to solve them). Until the
-        // builder accepts them, these files are pinned as rejected with exactly this message.
-        Err(e) if absent_minded(&e) && exp.pointer("/probe/perfect_recall") == Some(&Value::Bool(false)) => {
-            return Ok(Verdict::Unsupported(format!("absent-minded, refused by TreeBuilder (FIXME): {e}")));
-        }
         Err(e) => return Err(format!("does not load: {e}")),
     };
     let mut diffs = Vec::new();
@@ -398,10 +388,7 @@ fn same_game(a: &Tree, b: &Tree, infoset_labels: bool) -> Result<(), String> {
 /// two information sets with one label (of one player, or of two players) cannot be told apart
 /// when read back. These files are pinned with the reader's current message until the writer makes
 /// such names distinct.
-const RON_NAME_CLASHES: [(&str, &str); 2] = [
-    ("contrib/2s2x2x2.efg", "information set `:1` (line 5) belongs to another player"),
-    ("contrib/coord2ts.efg", "information set `(1,1)` contains both this node and one of its ancestors"),
-];
+const RON_NAME_CLASHES: [(&str, &str); 0] = [];
 
 /// Equal labels, or `b` is `a` made distinct by the `.efg` writer (`"2 left"` → `"2 left_3"`), which
 /// it does for inner nodes sharing a label because Gambit refuses repeated node names.

@@ -209,6 +209,9 @@ impl Reader {
         }
         let mut b = TreeBuilder::new(title, players);
         b.set_max_nodes(self.max_nodes);
+        // Absent-minded information sets (a node and its descendant) are a game a file may describe;
+        // they fail the perfect-recall check, which the methods that need it report.
+        b.allow_absent_mindedness();
         if let Some(d) = f.string("description")? {
             b.set_description(d);
         }
@@ -756,10 +759,14 @@ impl Writer<'_> {
                 if !t.is_perfect_information() {
                     self.out.push_str(", ");
                     self.field("infoset");
-                    let name = if t.infosets()[h as usize].label.is_empty() {
+                    // The reader joins nodes by (player, name) and refuses one name for two players,
+                    // so a label shared by several information sets is replaced by a unique name.
+                    let label = &t.infosets()[h as usize].label;
+                    let shared = t.infosets().iter().filter(|g| &g.label == label).count() > 1;
+                    let name = if label.is_empty() || shared {
                         format!("{}#{}", t.players()[t.player_of(x)], t.infosets()[h as usize].number)
                     } else {
-                        t.infosets()[h as usize].label.to_string()
+                        label.to_string()
                     };
                     self.out.push_str(&quote(&name));
                 }

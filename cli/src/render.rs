@@ -5,9 +5,11 @@
 use std::fmt::Write as _;
 
 use redline_models::number::Q;
+use redline_models::strategic::StrategicGame;
 use redline_models::tree::{NodeId, NodeKind, Tree};
 use redline_solver::Equilibrium;
 use redline_solver::play;
+use redline_solver::strategic::MixedEquilibrium;
 use serde::Serialize;
 
 /// How numbers are printed.
@@ -44,7 +46,7 @@ pub struct GameJson {
     pub form: &'static str,
     pub players: Vec<String>,
     pub parameters: serde_json::Map<String, serde_json::Value>,
-    pub infosets: Vec<Vec<InfosetJson>>,
+    pub infosets: Option<Vec<Vec<InfosetJson>>>,
     pub strategies: Option<Vec<Vec<String>>>,
 }
 
@@ -67,6 +69,93 @@ pub struct EquilibriumJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regime: Option<String>,
     pub ties: Vec<TieJson>,
+}
+
+/// The game part of the JSON output for a strategic-form game.
+pub fn strategic_game_json(g: &StrategicGame, source: &str, style: NumberStyle) -> GameJson {
+    let mut parameters = serde_json::Map::new();
+    for (p, v) in g.parameters().iter().zip(g.parameter_values()) {
+        parameters.insert(p.name.clone(), serde_json::Value::String(style.fmt(v)));
+    }
+    GameJson {
+        title: g.title.clone(),
+        source: source.to_string(),
+        form: "strategic",
+        players: g.players().to_vec(),
+        parameters,
+        infosets: None,
+        strategies: Some((0..g.n_players()).map(|i| g.strategies(i).to_vec()).collect()),
+    }
+}
+
+/// One mixed equilibrium of a strategic-form game in JSON.
+pub fn mixed_json(e: &MixedEquilibrium, style: NumberStyle) -> EquilibriumJson {
+    EquilibriumJson {
+        kind: "nash",
+        payoffs: e.payoffs.iter().map(|q| style.fmt(q)).collect(),
+        behavior: None,
+        mixed: Some(e.strategies.iter().map(|s| s.iter().map(|q| style.fmt(q)).collect()).collect()),
+        path: Vec::new(),
+        outcomes: Vec::new(),
+        regret: style.fmt(&e.regret),
+        regime: None,
+        ties: Vec::new(),
+    }
+}
+
+/// The payoff table of a two-player game with best responses marked by `*` (small games only).
+pub fn payoff_table(g: &StrategicGame, style: NumberStyle) -> Option<String> {
+    let (a, b) = g.bimatrix()?;
+    let (m, n) = (a.len(), a[0].len());
+    if m > 12 || n > 12 {
+        return None;
+    }
+    let best_row: Vec<Q> = (0..n).map(|j| (0..m).map(|i| a[i][j].clone()).max().expect("a row")).collect();
+    let best_col: Vec<Q> = (0..m).map(|i| b[i].iter().max().expect("a column").clone()).collect();
+    let mut rows =
+        vec![std::iter::once(String::new()).chain(g.strategies(1).iter().cloned()).collect::<Vec<_>>()];
+    for i in 0..m {
+        let mut row = vec![g.strategies(0)[i].clone()];
+        for j in 0..n {
+            let mark = |best: bool| if best { "*" } else { "" };
+            row.push(format!(
+                "{}{}, {}{}",
+                style.fmt(&a[i][j]),
+                mark(a[i][j] == best_row[j]),
+                style.fmt(&b[i][j]),
+                mark(b[i][j] == best_col[i])
+            ));
+        }
+        rows.push(row);
+    }
+    Some(format!(
+        "  payoffs ({} chooses the row, {} the column; * marks a best response):\n{}",
+        g.players()[0],
+        g.players()[1],
+        table(&rows, "    ")
+    ))
+}
+
+/// Text for one mixed equilibrium.
+pub fn mixed_text(g: &StrategicGame, e: &MixedEquilibrium, style: NumberStyle) -> String {
+    let mut out = String::new();
+    let mut rows = Vec::new();
+    for (i, p) in g.players().iter().enumerate() {
+        let parts: Vec<String> = g
+            .strategies(i)
+            .iter()
+            .zip(&e.strategies[i])
+            .filter(|(_, q)| !q.is_zero())
+            .map(|(s, q)| if q.is_one() { s.clone() } else { format!("P({s}) = {}", style.fmt(q)) })
+            .collect();
+        rows.push(vec![format!("{p}:"), parts.join(", ")]);
+    }
+    out.push_str(&table(&rows, "  "));
+    let pays: Vec<String> =
+        g.players().iter().zip(&e.payoffs).map(|(p, q)| format!("{p} {}", style.fmt(q))).collect();
+    let _ = writeln!(out, "  payoffs:  {}", pays.join(", "));
+    let _ = writeln!(out, "  verified: exact regret {} (no player gains by deviating)", style.fmt(&e.regret));
+    out
 }
 
 #[derive(Serialize)]
@@ -118,7 +207,7 @@ pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
         form: "extensive",
         players: tree.players().to_vec(),
         parameters,
-        infosets,
+        infosets: Some(infosets),
         strategies: None,
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod play;
 pub mod poly;
 pub mod spe;
+pub mod strategic;
 pub mod threshold;
 pub mod verify;
 

@@ -267,7 +267,14 @@ fn check_file(root: &Path, rel: &Path) -> Result<Verdict, String> {
     } else if !status.is_empty() {
         unsupported.push(format!("Gambit could not solve it ({status})"));
     } else if let Some(method) = exp["method"].as_str() {
-        unsupported.push(format!("method {method} not in redline yet"));
+        match (&game, method) {
+            (Loaded::Strategic(g), "enummixed" | "enumpure") => {
+                let before = diffs.len();
+                check_strategic(g, method, &exp, &mut diffs);
+                agreed = diffs.len() == before;
+            }
+            _ => unsupported.push(format!("method {method} not in redline yet")),
+        }
     } else {
         unsupported.push("no Gambit answer for this file (only for its namesake)".into());
     }
@@ -290,6 +297,70 @@ fn check_file(root: &Path, rel: &Path) -> Result<Verdict, String> {
     } else {
         Verdict::Unsupported(unsupported.join("; "))
     })
+}
+
+/// Compares the set of equilibria of a strategic-form game with Gambit's, exactly: `enummixed`
+/// (every extreme equilibrium of a two-player game) against redline's `enum`, `enumpure` against
+/// `pure`.
+fn check_strategic(
+    g: &redline_models::strategic::StrategicGame,
+    method: &str,
+    exp: &Value,
+    diffs: &mut Vec<String>,
+) {
+    use redline_solver::strategic::{enumeration, pure};
+    let solution = match method {
+        "enummixed" => enumeration::solve(g),
+        _ => pure::solve(g),
+    };
+    let solution = match solution {
+        Ok(s) => s,
+        Err(e) => {
+            diffs.push(format!("redline's {method} failed: {e}"));
+            return;
+        }
+    };
+    let ours: std::collections::BTreeSet<Vec<Vec<String>>> = solution
+        .equilibria
+        .iter()
+        .map(|e| e.strategies.iter().map(|s| s.iter().map(ToString::to_string).collect()).collect())
+        .collect();
+    let players: Vec<String> = g.players().to_vec();
+    let theirs: std::collections::BTreeSet<Vec<Vec<String>>> = exp["equilibria"]
+        .as_array()
+        .map(|eqs| {
+            eqs.iter()
+                .map(|e| {
+                    players
+                        .iter()
+                        .map(|p| {
+                            e["profile"][p]
+                                .as_array()
+                                .map(|v| {
+                                    v.iter()
+                                        .map(|x| {
+                                            let q: redline_models::number::Q =
+                                                x.as_str().unwrap_or("").parse().unwrap_or_default();
+                                            q.to_string()
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if ours != theirs {
+        diffs.push(format!(
+            "{method}: redline finds {} equilibria, Gambit {}; only redline: {:?}; only Gambit: {:?}",
+            ours.len(),
+            theirs.len(),
+            ours.difference(&theirs).take(3).collect::<Vec<_>>(),
+            theirs.difference(&ours).take(3).collect::<Vec<_>>()
+        ));
+    }
 }
 
 #[test]

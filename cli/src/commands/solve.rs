@@ -3,11 +3,13 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
+use redline_models::strategic::StrategicGame;
 use redline_solver::Profile;
 use redline_solver::backward_induction::{Options, TieBreak};
+use redline_solver::strategic::{self, Solution as MixedSolution, lemke_howson};
 
 use crate::args::{Format, Method, SolveArgs};
-use crate::load::load;
+use crate::load::{Game, load};
 use crate::render::{self, NumberStyle, SolveJson};
 
 /// The most explanation steps printed.
@@ -29,7 +31,11 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
-    let (tree, source, model) = load(&args.game)?.into_tree("this version of `solve`")?;
+    let loaded = load(&args.game)?;
+    if let Game::Strategic(g) = &loaded.game {
+        return run_strategic(args, g, &loaded.source);
+    }
+    let (tree, source, model) = loaded.into_tree("`solve`")?;
     let method = match args.method {
         Method::Auto => match model.map(|m| m.method) {
             Some("spe") | None => Method::Spe,
@@ -130,6 +136,91 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                     s.push('\n');
                     s.push_str(&render::explain(&tree, e, style, MAX_EXPLAIN_STEPS));
                 }
+            }
+            s
+        }
+    };
+    print!("{out}");
+    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+}
+
+/// Strategic-form games with few enough profiles for `enum` under `auto`.
+const AUTO_ENUM_PROFILES: usize = 400;
+
+/// `solve` on a strategic-form game: `auto` picks `lp` for two-player zero-sum games, `enum` for
+/// other small two-player games, `lcp` for larger ones, and `pure` for more players.
+fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8> {
+    let method = match args.method {
+        Method::Auto if g.n_players() == 2 && g.is_constant_sum() => Method::Lp,
+        Method::Auto if g.n_players() == 2 && g.n_profiles() <= AUTO_ENUM_PROFILES => Method::Enum,
+        Method::Auto if g.n_players() == 2 => Method::Lcp,
+        Method::Auto => Method::Pure,
+        m => m,
+    };
+    let solution: MixedSolution = match method {
+        Method::Pure => strategic::pure::solve(g),
+        Method::Lp => strategic::lp::solve(g),
+        Method::Enum => strategic::enumeration::solve(g),
+        Method::Lcp => strategic::lemke_howson::solve(
+            g,
+            &lemke_howson::Options { start_label: None, all: args.all, max_pivots: 1_000_000 },
+        ),
+        Method::Spe => bail!("{source}: `spe` needs an extensive-form game; this is a strategic form (use `enum`, `lcp`, `lp` or `pure`)"),
+        other => bail!("{source}: method `{}` is not available for strategic-form games in this version", other.as_str()),
+    }
+    .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+    let style = NumberStyle { float: args.float, decimals: args.decimals };
+    let out = match args.format {
+        Format::Json => {
+            let json = SolveJson {
+                schema: "redline/solve/1",
+                game: render::strategic_game_json(g, source, style),
+                method: method.as_str().to_string(),
+                arithmetic: if args.float { "float" } else { "exact" },
+                complete: solution.complete,
+                equilibria: solution.equilibria.iter().map(|e| render::mixed_json(e, style)).collect(),
+            };
+            let mut s = serde_json::to_string_pretty(&json)?;
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            let _ = writeln!(s, "{}", if g.title.is_empty() { source } else { g.title.as_str() });
+            let what = match method {
+                Method::Pure => "pure (every pure-strategy equilibrium)",
+                Method::Lp => "lp (zero-sum: optimal strategies and the value)",
+                Method::Enum => "enum (every extreme equilibrium, vertex enumeration)",
+                Method::Lcp => "lcp (Lemke-Howson)",
+                _ => method.as_str(),
+            };
+            if !args.quiet {
+                let _ = writeln!(s, "  source:     {source}");
+                if !g.parameters().is_empty() {
+                    let ps: Vec<String> = g
+                        .parameters()
+                        .iter()
+                        .zip(g.parameter_values())
+                        .map(|(p, v)| format!("{} = {}", p.name, style.fmt(v)))
+                        .collect();
+                    let _ = writeln!(s, "  parameters: {}", ps.join(", "));
+                }
+                let _ = writeln!(s, "  method:     {what}, exact arithmetic");
+                if let Some(t) = render::payoff_table(g, style) {
+                    s.push_str(&t);
+                }
+            }
+            let n = solution.equilibria.len();
+            if n == 0 {
+                let _ = writeln!(
+                    s,
+                    "\nNo equilibrium of this kind (try `--method enum` or `lcp` for mixed equilibria)."
+                );
+            }
+            for (k, e) in solution.equilibria.iter().enumerate() {
+                let count = if solution.complete { format!("{n}") } else { format!("{n} found") };
+                let _ = writeln!(s, "\nNash equilibrium {} of {count}", k + 1);
+                s.push_str(&render::mixed_text(g, e, style));
             }
             s
         }

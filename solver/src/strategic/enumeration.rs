@@ -1,0 +1,284 @@
+//! Every extreme Nash equilibrium of a two-player game, by vertex enumeration of the best-response
+//! polytopes (degenerate games included).
+//!
+//! **Class:** two-player strategic-form games, general-sum, degenerate or not. **Returns:** all
+//! extreme equilibria (the vertices of the equilibrium components), so `complete` is true; every
+//! equilibrium is a convex combination of extreme ones within a clique (see [`components`]).
+//! **Complexity:** proportional to the number of vertices of the two polytopes (exponential in the
+//! worst case), times O(m·n) big-integer operations per vertex, plus one label comparison per pair of
+//! vertices. **Reference:** Avis, Rosenberg, Savani & von Stengel (2010), "Enumeration of Nash
+//! equilibria for two-player games", Economic Theory 42 (the method of lrsnash); ALGORITHMS.md §13.
+//!
+//! With payoffs made positive integers, `P = {x ≥ 0 : Bᵀx ≤ 1}` and `Q = {y ≥ 0 : A·y ≤ 1}` carry
+//! labels as in [`super::lemke_howson`]; a pair of vertices `(x, y) ≠ (0, 0)` whose labels together
+//! cover all `m + n` is an extreme equilibrium, after normalising each to sum 1.
+//!
+//! The vertices of each polytope are found by a search over the bases that are feasible under the
+//! lexicographic perturbation of the right-hand side: they are the vertices of a simple polytope
+//! whose graph is connected, each step is one pivot chosen by the lexicographic ratio test, and every
+//! vertex of the original polytope is the image of at least one of them. A vertex is identified by
+//! its label set (its tight constraints determine it), so degenerate vertices met through several
+//! bases are kept once. A neighbour basis is pivoted to only when it has not been seen, so each basis
+//! costs one pivot and one ratio test per non-basic column.
+//!
+//! Next: [`super::lp`] for zero-sum games, [`super::pure`] for games with more players.
+
+use std::collections::HashSet;
+
+use redline_models::number::Q;
+use redline_models::strategic::StrategicGame;
+
+use super::lemke_howson::polytopes;
+use super::tableau::{Int, Tableau, witness};
+use super::{Bimatrix, MixedEquilibrium, Solution, sort_dedup, two_player};
+use crate::error::Error;
+
+/// Every extreme equilibrium of a two-player game, each verified exactly, in a deterministic order
+/// (sorted by the strategies).
+///
+/// # Examples
+/// ```
+/// use redline_models::number::Q;
+/// use redline_models::strategic::StrategicGame;
+/// use redline_solver::strategic::enumeration;
+/// // Battle of the sexes: two pure equilibria and a mixed one.
+/// let mut g = StrategicGame::new("BoS", vec!["1".into(), "2".into()],
+///     vec![vec!["a".into(), "b".into()], vec!["a".into(), "b".into()]]).unwrap();
+/// g.set_payoffs(&[0, 0], &[Q::from_int(2), Q::from_int(1)]).unwrap();
+/// g.set_payoffs(&[1, 1], &[Q::from_int(1), Q::from_int(2)]).unwrap();
+/// let s = enumeration::solve(&g).unwrap();
+/// assert_eq!(s.equilibria.len(), 3);
+/// assert!(s.complete);
+/// ```
+///
+/// # Errors
+/// [`Error::Unsupported`] for games with more than two players (naming `pure`);
+/// [`Error::VerificationFailed`] if a result fails the exact check (a bug).
+pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
+    let (a, b) = two_player(game, "enum")?;
+    let equilibria = run(&Bimatrix::new(&a, &b), witness())?;
+    Ok(Solution { equilibria, complete: true })
+}
+
+/// A vertex of a best-response polytope.
+struct Vertex<Z> {
+    /// The labels (tight constraints), as a bit set over `0..m+n`.
+    labels: Vec<u64>,
+    /// The strategy coordinates, times the tableau's det.
+    coords: Vec<Z>,
+}
+
+fn run<Z: Int>(game: &Bimatrix<Z>, w: Z) -> Result<Vec<MixedEquilibrium>, Error> {
+    let (m, n) = (game.m, game.n);
+    let (p, q) = polytopes(game, w);
+    let xs = vertices(p, 0..m);
+    let ys = vertices(q, m..m + n);
+    let words = (m + n).div_ceil(64);
+    let full: Vec<u64> = (0..words)
+        .map(|k| {
+            let bits = (m + n - 64 * k).min(64);
+            if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 }
+        })
+        .collect();
+    let mut equilibria = Vec::new();
+    for x in &xs {
+        for y in &ys {
+            if x.labels.iter().zip(&y.labels).zip(&full).all(|((a, b), f)| a | b == *f) {
+                equilibria.push(game.verified(&x.coords, &y.coords)?);
+            }
+        }
+    }
+    sort_dedup(&mut equilibria);
+    Ok(equilibria)
+}
+
+/// The vertices of a polytope other than the origin, from its tableau at the origin; `strategies` are
+/// the columns of the strategy variables.
+fn vertices<Z: Int>(start: Tableau<Z>, strategies: std::ops::Range<usize>) -> Vec<Vertex<Z>> {
+    let cols = start.cols();
+    let words = cols.div_ceil(64);
+    let bits = |vars: &mut dyn Iterator<Item = usize>| {
+        let mut set = vec![0u64; words];
+        for v in vars {
+            set[v / 64] |= 1 << (v % 64);
+        }
+        set
+    };
+    let mut seen_bases = HashSet::from([bits(&mut start.basis().iter().copied())]);
+    let mut seen_vertices = HashSet::new();
+    let mut out = Vec::new();
+    let mut stack = vec![start];
+    while let Some(t) = stack.pop() {
+        let labels = bits(&mut (0..cols).filter(|&v| t.value(v).is_zero()));
+        if seen_vertices.insert(labels.clone()) {
+            let coords: Vec<Z> = strategies.clone().map(|v| t.value(v)).collect();
+            if coords.iter().any(Int::is_positive) {
+                out.push(Vertex { labels, coords });
+            }
+        }
+        let mut basis = bits(&mut t.basis().iter().copied());
+        for s in (0..cols).filter(|&s| t.row_of(s).is_none()) {
+            let Some(r) = t.lex_min_ratio(s) else { continue };
+            let leave = t.basis()[r];
+            basis[leave / 64] ^= 1 << (leave % 64);
+            basis[s / 64] ^= 1 << (s % 64);
+            if !seen_bases.contains(&basis) {
+                seen_bases.insert(basis.clone());
+                let mut next = t.clone();
+                next.pivot(r, s);
+                stack.push(next);
+            }
+            basis[leave / 64] ^= 1 << (leave % 64);
+            basis[s / 64] ^= 1 << (s % 64);
+        }
+    }
+    out
+}
+
+/// The maximal cliques of extreme equilibria: sets of equilibria (indices into `solution`) whose
+/// row strategies and column strategies can be combined freely, so the convex hull of each clique's
+/// row strategies times that of its column strategies is a set of equilibria. Equilibrium components
+/// are the unions of overlapping cliques.
+///
+/// The cliques are the maximal bicliques of the bipartite graph joining a row strategy to a column
+/// strategy when the pair is an extreme equilibrium (Avis et al. 2010, §5), found by closing every
+/// row strategy's neighbourhood under intersection. Takes the solution of [`solve`] on the same game;
+/// other inputs give cliques of whatever pairs they list.
+///
+/// # Examples
+/// ```
+/// use redline_models::number::Q;
+/// use redline_models::strategic::StrategicGame;
+/// use redline_solver::strategic::enumeration;
+/// // The column player is indifferent: (top, left), (top, right) form one clique.
+/// let mut g = StrategicGame::new("d", vec!["1".into(), "2".into()],
+///     vec![vec!["top".into(), "bottom".into()], vec!["left".into(), "right".into()]]).unwrap();
+/// g.set_payoffs(&[0, 0], &[Q::from_int(1), Q::zero()]).unwrap();
+/// g.set_payoffs(&[0, 1], &[Q::from_int(1), Q::zero()]).unwrap();
+/// let s = enumeration::solve(&g).unwrap();
+/// assert_eq!(enumeration::components(&s, &g), vec![vec![0, 1]]);
+/// ```
+#[must_use]
+pub fn components(solution: &Solution, game: &StrategicGame) -> Vec<Vec<usize>> {
+    let _ = game;
+    let eqs = &solution.equilibria;
+    let mut rows: Vec<&Vec<Q>> = Vec::new();
+    let mut cols: Vec<&Vec<Q>> = Vec::new();
+    fn index<'a>(list: &mut Vec<&'a Vec<Q>>, s: &'a Vec<Q>) -> usize {
+        match list.iter().position(|t| *t == s) {
+            Some(k) => k,
+            None => {
+                list.push(s);
+                list.len() - 1
+            }
+        }
+    }
+    let pairs: Vec<(usize, usize)> = eqs
+        .iter()
+        .filter(|e| e.strategies.len() == 2)
+        .map(|e| (index(&mut rows, &e.strategies[0]), index(&mut cols, &e.strategies[1])))
+        .collect();
+    let neighbours: Vec<Vec<usize>> = (0..rows.len())
+        .map(|r| {
+            let mut c: Vec<usize> = pairs.iter().filter(|p| p.0 == r).map(|p| p.1).collect();
+            c.sort_unstable();
+            c
+        })
+        .collect();
+    // Every maximal biclique's column side is an intersection of row neighbourhoods: close the family
+    // under intersection, then each column set with its full row set is a biclique; keep the maximal.
+    let mut col_sets: Vec<Vec<usize>> = Vec::new();
+    for nb in &neighbours {
+        let mut new = vec![nb.clone()];
+        for c in &col_sets {
+            let both: Vec<usize> = c.iter().copied().filter(|k| nb.contains(k)).collect();
+            if !both.is_empty() {
+                new.push(both);
+            }
+        }
+        for s in new {
+            if !col_sets.contains(&s) {
+                col_sets.push(s);
+            }
+        }
+    }
+    let mut cliques: Vec<(Vec<usize>, Vec<usize>)> = col_sets
+        .into_iter()
+        .map(|c| {
+            let r: Vec<usize> =
+                (0..rows.len()).filter(|&r| c.iter().all(|k| neighbours[r].contains(k))).collect();
+            (r, c)
+        })
+        .collect();
+    let contains = |big: &(Vec<usize>, Vec<usize>), small: &(Vec<usize>, Vec<usize>)| {
+        small.0.iter().all(|r| big.0.contains(r)) && small.1.iter().all(|c| big.1.contains(c))
+    };
+    let all = cliques.clone();
+    cliques.retain(|k| !all.iter().any(|b| b != k && contains(b, k)));
+    let mut out: Vec<Vec<usize>> = cliques
+        .iter()
+        .map(|(r, c)| {
+            let mut members: Vec<usize> =
+                (0..pairs.len()).filter(|&e| r.contains(&pairs[e].0) && c.contains(&pairs[e].1)).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_games::*;
+    use super::*;
+
+    fn count(game: &StrategicGame) -> usize {
+        let s = solve(game).unwrap();
+        for e in &s.equilibria {
+            assert!(super::super::regret(game, &e.strategies).0.is_zero());
+        }
+        s.equilibria.len()
+    }
+
+    #[test]
+    fn game_f_unique() {
+        let s = solve(&game_f()).unwrap();
+        assert_eq!(s.equilibria.len(), 1);
+        assert_eq!(s.equilibria[0].strategies, vec![vec![q(1, 5), q(4, 5)], vec![q(2, 5), q(3, 5)]]);
+        assert_eq!(s.equilibria[0].payoffs, vec![Q::zero(), Q::from_int(-1)]);
+    }
+
+    #[test]
+    fn classic_counts() {
+        assert_eq!(count(&bimatrix(&[&[2, 0], &[0, 1]], &[&[1, 0], &[0, 2]])), 3);
+        assert_eq!(count(&zero_sum(&[&[1, -1], &[-1, 1]])), 1);
+        assert_eq!(count(&zero_sum(&[&[0, -1, 1], &[1, 0, -1], &[-1, 1, 0]])), 1);
+        assert_eq!(count(&bimatrix(&[&[3, 0], &[5, 1]], &[&[3, 5], &[0, 1]])), 1);
+    }
+
+    #[test]
+    fn degenerate_continuum_gives_extreme_points() {
+        // Row player indifferent between rows 0 and 1 against column 0; column 0 strictly dominant.
+        // Equilibria: column 0 with any x on [r0, r1], extreme points r0 and r1.
+        let g = bimatrix(&[&[1, 0], &[1, 0]], &[&[2, 1], &[2, 1]]);
+        let s = solve(&g).unwrap();
+        let x: Vec<Vec<Q>> = s.equilibria.iter().map(|e| e.strategies[0].clone()).collect();
+        assert_eq!(x, vec![vec![Q::zero(), Q::one()], vec![Q::one(), Q::zero()]]);
+        assert_eq!(components(&s, &g), vec![vec![0, 1]]);
+    }
+
+    #[test]
+    fn all_zero_game() {
+        // Every profile is an equilibrium: the extreme ones are the 2 × 3 pure profiles.
+        let g = bimatrix(&[&[0, 0, 0], &[0, 0, 0]], &[&[0, 0, 0], &[0, 0, 0]]);
+        let s = solve(&g).unwrap();
+        assert_eq!(s.equilibria.len(), 6);
+        assert_eq!(components(&s, &g), vec![(0..6).collect::<Vec<_>>()]);
+    }
+
+    #[test]
+    fn one_by_one() {
+        assert_eq!(count(&bimatrix(&[&[-7]], &[&[4]])), 1);
+    }
+}

@@ -1,0 +1,553 @@
+//! Fraction-free (Bareiss) integer tableaux with the lexicographic minimum-ratio test.
+//!
+//! **Used by:** [`super::lp`] (simplex), [`super::lemke_howson`] (complementary pivoting) and
+//! [`super::enumeration`] (vertex enumeration). **Complexity:** one pivot costs O(rows × non-basic
+//! columns) integer multiplications and exact divisions; entries stay bounded by minors of the
+//! input matrix (Hadamard's bound), so no gcd is ever computed.
+//! **Reference:** Bareiss (1968); von Stengel (2002), Handbook of Game Theory vol. 3, ch. 45 §2.6;
+//! Avis (lrslib) for the lexicographic rule.
+//!
+//! A tableau stores the system `T·v = rhs` over all variables `v` (structural and slack), where the
+//! basic variable of row `i` has coefficient `det` in its own column and 0 elsewhere. With `B` the
+//! current basis matrix, `T = det·B⁻¹·[M | b]`, so a basic variable's value is `rhs[i] / det` and
+//! every entry is an integer. A pivot on `(r, s)` replaces every other row by
+//! `(t_ij·t_rs − t_is·t_rj) / det_prev`, a division that is always exact (Sylvester's identity), and
+//! the pivot element becomes the new `det`. Pivot elements are positive (the ratio test only picks
+//! positive entries), so `det > 0` throughout and signs of `rhs` are signs of values.
+//!
+//! Degeneracy is resolved by the lexicographic rule: among rows tied in the ratio test, compare the
+//! rows of `[rhs | det·B⁻¹]` divided by the pivot column entry. This is the right-hand side perturbed
+//! by `(ε, ε², …)` without any explicit ε; rows of `B⁻¹` are linearly independent, so the choice is
+//! unique, simplex runs cannot cycle and Lemke–Howson paths cannot stall.
+//!
+//! The integers are [`Mixed`]: `i64` while values fit (with `i128` intermediate products, so the
+//! common small case never allocates), `num-bigint`'s `BigInt` beyond. The big type is reached
+//! through [`Q::floor`]: the solver crate does not depend on `num-bigint` itself, so the code is
+//! generic over the few operations of [`Int`] and every entry point instantiates it with
+//! [`witness`]. A direct dependency would turn this into a type alias without touching the
+//! algorithms.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::{Add, Div, Mul, Rem, Sub};
+
+use redline_models::number::Q;
+
+/// The exact integer operations the tableaux need.
+pub(crate) trait Int: Clone + Ord + fmt::Debug {
+    /// The integer `v`.
+    fn from_i64(v: i64) -> Self;
+    /// `self + o`.
+    fn add(&self, o: &Self) -> Self;
+    /// `self − o`.
+    fn sub(&self, o: &Self) -> Self;
+    /// `self · o`.
+    fn mul(&self, o: &Self) -> Self;
+    /// `self / o` when `o` divides `self` (truncating otherwise).
+    fn div_exact(&self, o: &Self) -> Self;
+    /// The remainder of truncating division.
+    fn rem(&self, o: &Self) -> Self;
+    /// The exact rational with this value.
+    fn to_q(&self) -> Q;
+    /// The integer value of an integral rational (the fractional part is dropped).
+    fn from_integral_q(q: &Q) -> Self;
+
+    /// Zero.
+    fn zero() -> Self {
+        Self::from_i64(0)
+    }
+    /// The sign as an ordering against zero.
+    fn sign(&self) -> Ordering {
+        self.cmp(&Self::zero())
+    }
+    /// True for zero.
+    fn is_zero(&self) -> bool {
+        self.sign() == Ordering::Equal
+    }
+    /// True for a positive value.
+    fn is_positive(&self) -> bool {
+        self.sign() == Ordering::Greater
+    }
+    /// True for a negative value.
+    fn is_negative(&self) -> bool {
+        self.sign() == Ordering::Less
+    }
+    /// `self·a − b·c`, the kernel of every pivot.
+    fn mul_sub(&self, a: &Self, b: &Self, c: &Self) -> Self {
+        self.mul(a).sub(&b.mul(c))
+    }
+    /// `(self·a − b·c) / d` for an exact division.
+    fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
+        self.mul_sub(a, b, c).div_exact(d)
+    }
+}
+
+/// An integer kept inline while it fits `i64` (products and pivot kernels are then computed in
+/// `i128`, which cannot overflow), and as a big integer `B` otherwise. The representation is
+/// canonical (`Big` only holds values outside `i64`), so derived equality is exact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Mixed<B> {
+    /// A value that fits `i64`.
+    Small(i64),
+    /// A value that does not.
+    Big(B),
+}
+
+impl<B> Mixed<B>
+where
+    B: Clone + Ord + fmt::Debug + From<i64> + From<i128>,
+    for<'a> i64: TryFrom<&'a B>,
+{
+    fn from_i128(v: i128) -> Self {
+        match <i64 as TryFrom<i128>>::try_from(v) {
+            Ok(s) => Mixed::Small(s),
+            Err(_) => Mixed::Big(B::from(v)),
+        }
+    }
+
+    fn from_big(b: B) -> Self {
+        let small = i64::try_from(&b).ok();
+        match small {
+            Some(s) => Mixed::Small(s),
+            None => Mixed::Big(b),
+        }
+    }
+
+    /// The value as a big integer, borrowed when it already is one.
+    fn big(&self) -> Cow<'_, B> {
+        match self {
+            Mixed::Small(s) => Cow::Owned(B::from(*s)),
+            Mixed::Big(b) => Cow::Borrowed(b),
+        }
+    }
+}
+
+impl<B> PartialOrd for Mixed<B>
+where
+    B: Clone + Ord + fmt::Debug + From<i64> + From<i128>,
+    for<'a> i64: TryFrom<&'a B>,
+{
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<B> Ord for Mixed<B>
+where
+    B: Clone + Ord + fmt::Debug + From<i64> + From<i128>,
+    for<'a> i64: TryFrom<&'a B>,
+{
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Mixed::Small(a), Mixed::Small(b)) => a.cmp(b),
+            // A big value lies outside i64, so its sign decides.
+            (Mixed::Small(_), Mixed::Big(b)) => {
+                if *b > B::from(0i64) {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Mixed::Big(a), Mixed::Small(_)) => {
+                if *a > B::from(0i64) {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
+            (Mixed::Big(a), Mixed::Big(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl<B> Int for Mixed<B>
+where
+    B: Clone + Ord + fmt::Debug + From<i64> + From<i128>,
+    for<'a> i64: TryFrom<&'a B>,
+    Q: From<B>,
+    for<'a> &'a B:
+        Add<&'a B, Output = B> + Sub<&'a B, Output = B> + Mul<&'a B, Output = B> + Div<&'a B, Output = B>,
+    for<'a> &'a B: Rem<&'a B, Output = B>,
+{
+    fn from_i64(v: i64) -> Self {
+        Mixed::Small(v)
+    }
+    fn add(&self, o: &Self) -> Self {
+        match (self, o) {
+            (Mixed::Small(a), Mixed::Small(b)) => Self::from_i128(i128::from(*a) + i128::from(*b)),
+            _ => Self::from_big(&*self.big() + &*o.big()),
+        }
+    }
+    fn sub(&self, o: &Self) -> Self {
+        match (self, o) {
+            (Mixed::Small(a), Mixed::Small(b)) => Self::from_i128(i128::from(*a) - i128::from(*b)),
+            _ => Self::from_big(&*self.big() - &*o.big()),
+        }
+    }
+    fn mul(&self, o: &Self) -> Self {
+        match (self, o) {
+            (Mixed::Small(a), Mixed::Small(b)) => Self::from_i128(i128::from(*a) * i128::from(*b)),
+            _ => Self::from_big(&*self.big() * &*o.big()),
+        }
+    }
+    fn div_exact(&self, o: &Self) -> Self {
+        match (self, o) {
+            // i128 avoids the one overflowing case, i64::MIN / −1.
+            (Mixed::Small(a), Mixed::Small(b)) => Self::from_i128(i128::from(*a) / i128::from(*b)),
+            _ => Self::from_big(&*self.big() / &*o.big()),
+        }
+    }
+    fn rem(&self, o: &Self) -> Self {
+        match (self, o) {
+            (Mixed::Small(a), Mixed::Small(b)) => Self::from_i128(i128::from(*a) % i128::from(*b)),
+            _ => Self::from_big(&*self.big() % &*o.big()),
+        }
+    }
+    fn to_q(&self) -> Q {
+        match self {
+            Mixed::Small(s) => Q::from_int(*s),
+            Mixed::Big(b) => Q::from(b.clone()),
+        }
+    }
+    fn from_integral_q(q: &Q) -> Self {
+        // The floor is a `BigInt`, rebuilt from its 32-bit digits because the type cannot be named
+        // here (see the module docs).
+        let (_, digits) = q.floor().to_u32_digits();
+        let base = B::from(1i64 << 32);
+        let mut v = B::from(0i64);
+        for d in digits.iter().rev() {
+            v = &(&v * &base) + &B::from(i64::from(*d));
+        }
+        Mixed::from_big(if q.is_negative() { &B::from(0i64) - &v } else { v })
+    }
+    fn sign(&self) -> Ordering {
+        match self {
+            Mixed::Small(s) => s.cmp(&0),
+            Mixed::Big(b) => b.cmp(&B::from(0i64)),
+        }
+    }
+    fn mul_sub(&self, a: &Self, b: &Self, c: &Self) -> Self {
+        match (self, a, b, c) {
+            (Mixed::Small(x), Mixed::Small(y), Mixed::Small(z), Mixed::Small(w)) => {
+                // |x·y|, |z·w| ≤ 2^126, so the difference fits i128.
+                let v = i128::from(*x) * i128::from(*y) - i128::from(*z) * i128::from(*w);
+                Self::from_i128(v)
+            }
+            _ => Self::from_big(&(&*self.big() * &*a.big()) - &(&*b.big() * &*c.big())),
+        }
+    }
+    fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
+        match (self, a, b, c, d) {
+            (Mixed::Small(x), Mixed::Small(y), Mixed::Small(z), Mixed::Small(w), Mixed::Small(e)) => {
+                let v = i128::from(*x) * i128::from(*y) - i128::from(*z) * i128::from(*w);
+                Self::from_i128(v / i128::from(*e))
+            }
+            _ => {
+                let v = &(&*self.big() * &*a.big()) - &(&*b.big() * &*c.big());
+                Self::from_big(&v / &*d.big())
+            }
+        }
+    }
+}
+
+/// A zero of the integer type the solvers run on, to fix the type parameter of generic entry points.
+pub(crate) fn witness() -> impl Int {
+    fn zero_like<B>(_big: B) -> Mixed<B> {
+        Mixed::Small(0)
+    }
+    zero_like(Q::zero().floor())
+}
+
+/// The greatest common divisor (non-negative), by Euclid's algorithm.
+pub(crate) fn gcd<Z: Int>(a: &Z, b: &Z) -> Z {
+    let (mut a, mut b) = (abs(a), abs(b));
+    while !b.is_zero() {
+        let r = a.rem(&b);
+        a = b;
+        b = r;
+    }
+    a
+}
+
+/// The absolute value.
+pub(crate) fn abs<Z: Int>(a: &Z) -> Z {
+    if a.is_negative() { Z::zero().sub(a) } else { a.clone() }
+}
+
+/// A rational payoff matrix turned into positive integers by a positive affine map
+/// `M' = scale·M + shift`, which changes neither best responses nor equilibria.
+#[derive(Clone, Debug)]
+pub(crate) struct IntMatrix<Z> {
+    /// Row-major entries, all at least 1.
+    pub(crate) entries: Vec<Vec<Z>>,
+    /// The positive scale (the lcm of the denominators).
+    pub(crate) scale: Q,
+    /// The shift added after scaling.
+    pub(crate) shift: Q,
+}
+
+impl<Z: Int> IntMatrix<Z> {
+    /// Scales by the lcm of all denominators, then shifts so that the smallest entry is 1.
+    pub(crate) fn positive(m: &[Vec<Q>]) -> IntMatrix<Z> {
+        let mut lcm = Z::from_i64(1);
+        for q in m.iter().flatten() {
+            if !q.is_integer() {
+                let d = Z::from_integral_q(&q.to_parts().1.into());
+                lcm = lcm.mul(&d).div_exact(&gcd(&lcm, &d));
+            }
+        }
+        let scale = lcm.to_q();
+        let scaled: Vec<Vec<Q>> = m.iter().map(|row| row.iter().map(|q| q * &scale).collect()).collect();
+        let min = scaled.iter().flatten().min().cloned().unwrap_or_else(Q::zero);
+        let shift = &Q::one() - &min;
+        let entries = scaled
+            .iter()
+            .map(|row| row.iter().map(|q| Z::from_integral_q(&(q + &shift))).collect())
+            .collect();
+        IntMatrix { entries, scale, shift }
+    }
+
+    /// The original value of `v / denominator` in transformed units: `(v/denominator − shift)/scale`.
+    pub(crate) fn original(&self, v: &Z, denominator: &Z) -> Q {
+        let q = v.to_q().checked_div(&denominator.to_q()).expect("denominators are positive");
+        (&q - &self.shift).checked_div(&self.scale).expect("the scale is positive")
+    }
+}
+
+/// A fraction-free tableau (see the module docs).
+#[derive(Clone, Debug)]
+pub(crate) struct Tableau<Z> {
+    /// Rows taking part in ratio tests; rows beyond (an objective row) are only updated.
+    constraint_rows: usize,
+    cols: usize,
+    /// Row-major, `rows × cols`.
+    t: Vec<Z>,
+    rhs: Vec<Z>,
+    det: Z,
+    /// The basic variable of each constraint row.
+    basis: Vec<usize>,
+    /// The row of each basic variable.
+    row_of: Vec<Option<usize>>,
+    /// The columns of the initial basis, in row order: they hold `det·B⁻¹` for the lexicographic rule.
+    lex: Vec<usize>,
+}
+
+impl<Z: Int> Tableau<Z> {
+    /// A tableau from integer rows (constraint rows first, then any extra rows such as an objective),
+    /// with `basis[i]` basic in constraint row `i` (its column must be the unit vector `e_i`).
+    pub(crate) fn new(t: Vec<Vec<Z>>, rhs: Vec<Z>, basis: Vec<usize>) -> Tableau<Z> {
+        let constraint_rows = basis.len();
+        let cols = t.first().map_or(0, Vec::len);
+        let mut row_of = vec![None; cols];
+        for (i, &b) in basis.iter().enumerate() {
+            row_of[b] = Some(i);
+        }
+        Tableau {
+            constraint_rows,
+            cols,
+            t: t.into_iter().flatten().collect(),
+            rhs,
+            det: Z::from_i64(1),
+            lex: basis.clone(),
+            basis,
+            row_of,
+        }
+    }
+
+    /// The number of variables (columns).
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// The entry at row `i`, column `j`.
+    pub(crate) fn at(&self, i: usize, j: usize) -> &Z {
+        &self.t[i * self.cols + j]
+    }
+
+    /// The common denominator of the basic values.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn det(&self) -> &Z {
+        &self.det
+    }
+
+    /// The basic variable of each constraint row.
+    pub(crate) fn basis(&self) -> &[usize] {
+        &self.basis
+    }
+
+    /// The row where variable `v` is basic, if it is.
+    pub(crate) fn row_of(&self, v: usize) -> Option<usize> {
+        self.row_of[v]
+    }
+
+    /// `det` times the value of variable `v` (0 when non-basic).
+    pub(crate) fn value(&self, v: usize) -> Z {
+        self.row_of[v].map_or_else(Z::zero, |r| self.rhs[r].clone())
+    }
+
+    /// The row chosen by the lexicographic minimum-ratio test for entering column `s`, or `None` when
+    /// no entry of the column is positive (the variable can increase without bound).
+    pub(crate) fn lex_min_ratio(&self, s: usize) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for i in 0..self.constraint_rows {
+            if !self.at(i, s).is_positive() {
+                continue;
+            }
+            best = Some(match best {
+                None => i,
+                Some(k) => {
+                    if self.lex_less(i, k, s) {
+                        i
+                    } else {
+                        k
+                    }
+                }
+            });
+        }
+        best
+    }
+
+    /// True when row `i`'s ratio vector `[rhs | det·B⁻¹]_i / t_is` is lexicographically below row
+    /// `k`'s. Both pivot entries are positive, so the comparison is by cross-multiplication.
+    fn lex_less(&self, i: usize, k: usize, s: usize) -> bool {
+        let (pi, pk) = (self.at(i, s), self.at(k, s));
+        match self.rhs[i].mul(pk).cmp(&self.rhs[k].mul(pi)) {
+            Ordering::Less => return true,
+            Ordering::Greater => return false,
+            Ordering::Equal => {}
+        }
+        for &c in &self.lex {
+            match self.at(i, c).mul(pk).cmp(&self.at(k, c).mul(pi)) {
+                Ordering::Less => return true,
+                Ordering::Greater => return false,
+                Ordering::Equal => {}
+            }
+        }
+        // Rows of B⁻¹ are independent, so this is unreachable; the smaller index is a safe answer.
+        i < k
+    }
+
+    /// Pivots on row `r` and column `s` (`t_rs` must be positive); returns the leaving variable.
+    pub(crate) fn pivot(&mut self, r: usize, s: usize) -> usize {
+        let cols = self.cols;
+        let piv = self.at(r, s).clone();
+        debug_assert!(piv.is_positive(), "pivot elements are positive");
+        let leave = self.basis[r];
+        // Basic columns other than the leaving one stay unit columns (times det): only the others
+        // need the Bareiss update.
+        let update: Vec<usize> =
+            (0..cols).filter(|&j| j != s && (self.row_of[j].is_none() || j == leave)).collect();
+        let one = self.det == Z::from_i64(1);
+        let (pivot_row, rest) = split_row(&mut self.t, r, cols);
+        let pivot_row = pivot_row.to_vec();
+        let rhs_r = self.rhs[r].clone();
+        for (i, row) in rest {
+            let f = row[s].clone();
+            if f.is_zero() {
+                for &j in &update {
+                    let v = row[j].mul(&piv);
+                    row[j] = if one { v } else { v.div_exact(&self.det) };
+                }
+                let v = self.rhs[i].mul(&piv);
+                self.rhs[i] = if one { v } else { v.div_exact(&self.det) };
+            } else {
+                for &j in &update {
+                    row[j] = if one {
+                        row[j].mul_sub(&piv, &f, &pivot_row[j])
+                    } else {
+                        row[j].mul_sub_div(&piv, &f, &pivot_row[j], &self.det)
+                    };
+                }
+                self.rhs[i] = if one {
+                    self.rhs[i].mul_sub(&piv, &f, &rhs_r)
+                } else {
+                    self.rhs[i].mul_sub_div(&piv, &f, &rhs_r, &self.det)
+                };
+                row[s] = Z::zero();
+            }
+            if i < self.constraint_rows {
+                let b = self.basis[i];
+                row[b] = piv.clone();
+            }
+        }
+        self.det = piv;
+        self.basis[r] = s;
+        self.row_of[leave] = None;
+        self.row_of[s] = Some(r);
+        leave
+    }
+}
+
+/// Splits a row-major matrix into row `r` and an iterator over the other rows with their indices.
+fn split_row<Z>(t: &mut [Z], r: usize, cols: usize) -> (&[Z], impl Iterator<Item = (usize, &mut [Z])>) {
+    let (before, after) = t.split_at_mut(r * cols);
+    let (row, after) = after.split_at_mut(cols);
+    let before = before.chunks_mut(cols).enumerate();
+    let after = after.chunks_mut(cols).enumerate().map(move |(k, c)| (r + 1 + k, c));
+    (row, before.chain(after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn z<Z: Int>(_w: &Z, v: i64) -> Z {
+        Z::from_i64(v)
+    }
+
+    #[test]
+    fn conversion_round_trips() {
+        let w = witness();
+        for text in ["0", "7", "-7", "123456789012345678901234567890", "-98765432109876543210"] {
+            let q: Q = text.parse().unwrap();
+            let v = {
+                let _ = &w;
+                fn conv<Z: Int>(_w: &Z, q: &Q) -> Z {
+                    Z::from_integral_q(q)
+                }
+                conv(&w, &q)
+            };
+            assert_eq!(v.to_q(), q);
+        }
+    }
+
+    #[test]
+    fn positive_matrix_is_an_affine_image() {
+        fn run<Z: Int>(_w: Z) {
+            let m = vec![
+                vec![Q::ratio(-1, 2).unwrap(), Q::from_int(3)],
+                vec![Q::ratio(2, 3).unwrap(), Q::zero()],
+            ];
+            let p = IntMatrix::<Z>::positive(&m);
+            assert_eq!(p.scale, Q::from_int(6));
+            assert_eq!(p.shift, Q::from_int(4));
+            let flat: Vec<Q> = p.entries.iter().flatten().map(Int::to_q).collect();
+            assert_eq!(flat, [1, 22, 8, 4].map(Q::from_int));
+            assert_eq!(p.original(&Z::from_i64(22), &Z::from_i64(1)), Q::from_int(3));
+        }
+        run(witness());
+    }
+
+    #[test]
+    fn pivot_solves_a_system() {
+        // x + 2y + s1 = 4, 3x + y + s2 = 6: pivot x in (row 1), then y in (row 0).
+        fn run<Z: Int>(w: Z) {
+            let rows = vec![
+                vec![z(&w, 1), z(&w, 2), z(&w, 1), z(&w, 0)],
+                vec![z(&w, 3), z(&w, 1), z(&w, 0), z(&w, 1)],
+            ];
+            let mut t = Tableau::new(rows, vec![z(&w, 4), z(&w, 6)], vec![2, 3]);
+            assert_eq!(t.lex_min_ratio(0), Some(1));
+            assert_eq!(t.pivot(1, 0), 3);
+            assert_eq!(t.lex_min_ratio(1), Some(0));
+            assert_eq!(t.pivot(0, 1), 2);
+            // x = 8/5, y = 6/5.
+            let x = t.value(0).to_q().checked_div(&t.det().to_q()).unwrap();
+            let y = t.value(1).to_q().checked_div(&t.det().to_q()).unwrap();
+            assert_eq!((x, y), (Q::ratio(8, 5).unwrap(), Q::ratio(6, 5).unwrap()));
+            assert_eq!(t.basis(), &[1, 0]);
+        }
+        run(witness());
+    }
+}

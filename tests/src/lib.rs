@@ -14,37 +14,8 @@ use redline_models::expr::Expr;
 use redline_models::number::Q;
 use redline_models::tree::{Tree, TreeBuilder};
 
-/// A deterministic 64-bit pseudo-random generator (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator whose sequence is fixed by `seed`.
-    #[must_use]
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// A number in the inclusive range `r` (which must not be empty).
-    pub fn in_range(&mut self, r: &RangeInclusive<i64>) -> i64 {
-        let width = r.end().abs_diff(*r.start()) + 1;
-        r.start().wrapping_add(self.below(width) as i64)
-    }
-}
+/// The deterministic generator the benchmarks use, shared so both draw games the same way.
+pub use redline_benches::SplitMix64;
 
 /// The shape of a [`random_tree`].
 #[derive(Clone, Debug)]

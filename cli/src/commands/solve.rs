@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
+use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
+use redline_models::tree::Parameter;
 use redline_solver::Profile;
 use redline_solver::backward_induction::{Options, TieBreak};
 use redline_solver::strategic::{self, Solution as MixedSolution, lemke_howson};
@@ -90,15 +92,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                 writeln!(s, "{}", if tree.title.is_empty() { source.as_str() } else { tree.title.as_str() });
             if !args.quiet {
                 let _ = writeln!(s, "  source:     {source}");
-                if !tree.parameters().is_empty() {
-                    let ps: Vec<String> = tree
-                        .parameters()
-                        .iter()
-                        .zip(tree.parameter_values())
-                        .map(|(p, v)| format!("{} = {}", p.name, style.fmt(v)))
-                        .collect();
-                    let _ = writeln!(s, "  parameters: {}", ps.join(", "));
-                }
+                s.push_str(&parameter_line(tree.parameters(), tree.parameter_values(), style));
                 let how = if tree.is_perfect_information() {
                     "backward induction"
                 } else {
@@ -142,6 +136,16 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
     };
     print!("{out}");
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+}
+
+/// The `parameters:` line of the text output (empty for a game without parameters).
+fn parameter_line(params: &[Parameter], values: &[Q], style: NumberStyle) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let ps: Vec<String> =
+        params.iter().zip(values).map(|(p, v)| format!("{} = {}", p.name, style.fmt(v))).collect();
+    format!("  parameters: {}\n", ps.join(", "))
 }
 
 /// Strategic-form games with few enough profiles for `enum` under `auto`.
@@ -196,15 +200,7 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
             };
             if !args.quiet {
                 let _ = writeln!(s, "  source:     {source}");
-                if !g.parameters().is_empty() {
-                    let ps: Vec<String> = g
-                        .parameters()
-                        .iter()
-                        .zip(g.parameter_values())
-                        .map(|(p, v)| format!("{} = {}", p.name, style.fmt(v)))
-                        .collect();
-                    let _ = writeln!(s, "  parameters: {}", ps.join(", "));
-                }
+                s.push_str(&parameter_line(g.parameters(), g.parameter_values(), style));
                 let _ = writeln!(s, "  method:     {what}, exact arithmetic");
                 if let Some(t) = render::payoff_table(g, style) {
                     s.push_str(&t);

@@ -7,7 +7,7 @@ use redline_models::library::Model;
 use redline_models::number::Q;
 use redline_models::tree::{NodeKind, Tree};
 use redline_solver::poly::{Poly, Root};
-use redline_solver::threshold::{self, Analysis, Region};
+use redline_solver::threshold::{self, Analysis, Indifference, Region};
 use serde_json::{Value, json};
 
 use crate::args::{Format, ThresholdArgs};
@@ -49,6 +49,13 @@ fn root_json(r: &Root, decimals: usize) -> Value {
             "decimal": r.decimal(decimals), "polynomial": poly.render("x"),
         }),
     }
+}
+
+/// Who switches at an indifference ("Superpower after offer > deny"), and the actions before and after.
+fn switch<'t>(tree: &'t Tree, ind: &Indifference) -> (String, &'t str, &'t str) {
+    let acts = tree.actions(tree.infoset_of(ind.node));
+    let who = format!("{} {}", tree.players()[ind.player], node_place(tree, ind.node));
+    (who, &acts[ind.before as usize], &acts[ind.after as usize])
 }
 
 struct Described {
@@ -206,14 +213,8 @@ fn text_output(
                 .indifferences
                 .iter()
                 .map(|ind| {
-                    let acts = tree.actions(tree.infoset_of(ind.node));
-                    format!(
-                        "{} {}: {} below, {} above",
-                        tree.players()[ind.player],
-                        node_place(tree, ind.node),
-                        acts[ind.before as usize],
-                        acts[ind.after as usize]
-                    )
+                    let (who, before, after) = switch(tree, ind);
+                    format!("{who}: {before} below, {after} above")
                 })
                 .collect();
             rows.push(vec![value, what.to_string(), wheres.join("; ")]);
@@ -248,14 +249,8 @@ fn text_output(
                 .indifferences
                 .iter()
                 .map(|ind| {
-                    let acts = tree.actions(tree.infoset_of(ind.node));
-                    format!(
-                        "{} {} switches from {} to {}",
-                        tree.players()[ind.player],
-                        node_place(tree, ind.node),
-                        acts[ind.before as usize],
-                        acts[ind.after as usize]
-                    )
+                    let (who, before, after) = switch(tree, ind);
+                    format!("{who} switches from {before} to {after}")
                 })
                 .collect();
             let outcome = if t.changes_outcome {

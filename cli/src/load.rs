@@ -138,6 +138,14 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
                     }
                     other => anyhow!(other),
                 })?;
+                if let Some(game) = model.instantiate_strategic(&sets) {
+                    let game = game.map_err(|e| place(name, e))?;
+                    return Ok(Loaded {
+                        game: Game::Strategic(Box::new(game)),
+                        source: name.to_string(),
+                        model: Some(model),
+                    });
+                }
                 let tree = model.instantiate(&sets).map_err(|e| place(name, e))?;
                 return Ok(Loaded {
                     game: Game::Tree(Box::new(tree)),

@@ -537,7 +537,16 @@ fn every_model_builds_and_solves_at_defaults() {
     let names: Vec<&str> = library::all().iter().map(|m| m.name).collect();
     assert_eq!(
         names,
-        ["commitment", "commitment-volatile", "salami", "reciprocity", "credibility", "escalation"]
+        [
+            "commitment",
+            "commitment-volatile",
+            "salami",
+            "reciprocity",
+            "credibility",
+            "escalation",
+            "inspection",
+            "inspection-zero-sum"
+        ]
     );
     for m in library::all() {
         let tree = m.instantiate(&[]).unwrap_or_else(|e| panic!("{}: {e}", m.name));
@@ -567,6 +576,17 @@ fn every_model_builds_and_solves_at_defaults() {
         }
         assert_eq!(tree.check_perfect_recall(), Ok(()), "{}", m.name);
         assert!(!m.tree_text.is_empty() && !m.formulas.is_empty() && !m.regimes.is_empty());
+        if let Some(game) = m.instantiate_strategic(&[]) {
+            // Simultaneous-move models solve in strategic form, by their own method.
+            let game = game.unwrap_or_else(|e| panic!("{}: {e}", m.name));
+            let sol = match m.method {
+                "lp" => redline_solver::strategic::lp::solve(&game),
+                _ => redline_solver::strategic::enumeration::solve(&game),
+            }
+            .unwrap_or_else(|e| panic!("{}: {e}", m.name));
+            assert!(sol.equilibria.iter().all(|e| e.regret.is_zero()), "{}", m.name);
+            continue;
+        }
         assert_eq!(m.method, "spe");
         let eq = solve(&tree);
         assert!(eq.regret.is_zero(), "{}", m.name);

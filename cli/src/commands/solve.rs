@@ -214,6 +214,16 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
                 );
             }
             for (k, e) in solution.equilibria.iter().enumerate() {
+                if method == Method::Lp {
+                    let _ = writeln!(
+                        s,
+                        "\nOptimal strategies (the value of the game to {} is {})",
+                        g.players()[0],
+                        style.fmt(&e.payoffs[0])
+                    );
+                    s.push_str(&render::mixed_text(g, e, style));
+                    continue;
+                }
                 let count = if solution.complete { format!("{n}") } else { format!("{n} found") };
                 let _ = writeln!(s, "\nNash equilibrium {} of {count}", k + 1);
                 s.push_str(&render::mixed_text(g, e, style));

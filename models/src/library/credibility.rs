@@ -23,6 +23,7 @@ pub(super) const MODEL: Model = Model {
     parameters,
     validate: no_rules,
     build,
+    strategic: None,
     regime,
     notes,
     regimes: &["deterred", "challenge"],

@@ -25,6 +25,7 @@ pub(super) const MODEL: Model = Model {
     parameters,
     validate: super::no_rules,
     build,
+    strategic: None,
     regime,
     notes: super::no_notes,
     regimes: &["status quo (deterred)", "S yields at rung k", "A yields at rung k", "all-out war"],

@@ -21,12 +21,14 @@
 mod commitment;
 mod credibility;
 mod escalation;
+mod inspection;
 mod reciprocity;
 mod salami;
 
 use crate::error::{Error, closest};
 use crate::expr::Expr;
 use crate::number::Q;
+use crate::strategic::StrategicGame;
 use crate::tree::{InfosetId, NodeId, NodeKind, Parameter, Tree, TreeBuilder};
 
 /// A built-in model: plain data plus function pointers, listed once in [`all`].
@@ -46,6 +48,9 @@ pub struct Model {
     pub validate: fn(&Assignment) -> Result<(), Error>,
     /// Builds the tree at these values (call through [`Model::instantiate`] to validate first).
     pub build: fn(&Assignment) -> Result<Tree, Error>,
+    /// For models whose natural form is a strategic-form game (simultaneous moves): builds it (call
+    /// through [`Model::instantiate_strategic`]).
+    pub strategic: Option<fn(&Assignment) -> Result<StrategicGame, Error>>,
     /// Names the regime of a pure profile of a tree this model built: the slice holds the chosen
     /// action index per [`InfosetId`] (as in `Profile::Pure`).
     pub regime: fn(&Tree, &[u32]) -> String,
@@ -163,15 +168,26 @@ impl Model {
         let a = self.assign(overrides)?;
         (self.build)(&a)
     }
+
+    /// [`Model::assign`] plus the strategic-form builder, for models that have one.
+    ///
+    /// # Errors
+    /// As [`Model::assign`], or a build error.
+    pub fn instantiate_strategic(&self, overrides: &[(String, Q)]) -> Option<Result<StrategicGame, Error>> {
+        let build = self.strategic?;
+        Some(self.assign(overrides).and_then(|a| build(&a)))
+    }
 }
 
-static MODELS: [Model; 6] = [
+static MODELS: [Model; 8] = [
     commitment::MODEL,
     commitment::MODEL_VOLATILE,
     salami::MODEL,
     reciprocity::MODEL,
     credibility::MODEL,
     escalation::MODEL,
+    inspection::MODEL,
+    inspection::MODEL_ZERO_SUM,
 ];
 
 /// A `notes` function for models with nothing to add.

@@ -25,6 +25,7 @@ pub(super) const MODEL: Model = Model {
     parameters,
     validate: no_rules,
     build,
+    strategic: None,
     regime,
     notes: super::no_notes,
     regimes: &[

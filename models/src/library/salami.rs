@@ -26,6 +26,7 @@ pub(super) const MODEL: Model = Model {
     parameters,
     validate,
     build,
+    strategic: None,
     regime,
     notes,
     regimes: &["peace after m slice(s)", "war at slice m"],

@@ -31,6 +31,9 @@ use crate::number::Q;
 use crate::strategic::StrategicGame;
 use crate::tree::{InfosetId, NodeId, NodeKind, Parameter, Tree, TreeBuilder};
 
+/// Builds a model's strategic-form game from an assignment.
+pub type StrategicBuilder = fn(&Assignment) -> Result<StrategicGame, Error>;
+
 /// A built-in model: plain data plus function pointers, listed once in [`all`].
 #[derive(Debug)]
 pub struct Model {
@@ -50,7 +53,7 @@ pub struct Model {
     pub build: fn(&Assignment) -> Result<Tree, Error>,
     /// For models whose natural form is a strategic-form game (simultaneous moves): builds it (call
     /// through [`Model::instantiate_strategic`]).
-    pub strategic: Option<fn(&Assignment) -> Result<StrategicGame, Error>>,
+    pub strategic: Option<StrategicBuilder>,
     /// Names the regime of a pure profile of a tree this model built: the slice holds the chosen
     /// action index per [`InfosetId`] (as in `Profile::Pure`).
     pub regime: fn(&Tree, &[u32]) -> String,

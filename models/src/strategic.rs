@@ -7,7 +7,7 @@
 //!
 //! Next: `redline_solver`'s strategic-form methods, or [`crate::tree`] for extensive forms.
 
-use crate::error::{Error, closest};
+use crate::error::Error;
 use crate::expr::Expr;
 use crate::number::Q;
 use crate::tree::Parameter;
@@ -248,16 +248,7 @@ impl StrategicGame {
     /// # Errors
     /// An unknown name (with a suggestion), a value out of range, a failed evaluation.
     pub fn set_parameters(&mut self, assignments: &[(String, Q)]) -> Result<(), Error> {
-        for (name, value) in assignments {
-            let Some(i) = self.parameters.iter().position(|p| &p.name == name) else {
-                return Err(Error::UnknownParameter {
-                    name: name.clone(),
-                    suggestion: closest(name, self.parameters.iter().map(|p| p.name.as_str())),
-                });
-            };
-            self.parameters[i].check(value)?;
-            self.values[i] = value.clone();
-        }
+        crate::tree::assign_values(&self.parameters, &mut self.values, assignments)?;
         if let Some(exprs) = self.exprs.take() {
             let result: Result<Vec<Q>, Error> = exprs
                 .iter()

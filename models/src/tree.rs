@@ -88,6 +88,29 @@ pub struct Infoset {
     pub number: u32,
 }
 
+/// Sets `values` (parallel to `parameters`) by name, checking each value against its parameter's
+/// range; shared by trees and strategic-form games.
+///
+/// # Errors
+/// An unknown name (with the closest existing one) or a value out of range.
+pub(crate) fn assign_values(
+    parameters: &[Parameter],
+    values: &mut [Q],
+    assignments: &[(String, Q)],
+) -> Result<(), Error> {
+    for (name, value) in assignments {
+        let Some(i) = parameters.iter().position(|p| &p.name == name) else {
+            return Err(Error::UnknownParameter {
+                name: name.clone(),
+                suggestion: closest(name, parameters.iter().map(|p| p.name.as_str())),
+            });
+        };
+        parameters[i].check(value)?;
+        values[i] = value.clone();
+    }
+    Ok(())
+}
+
 /// A named parameter with its default and documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parameter {
@@ -581,16 +604,7 @@ impl Tree {
     /// An unknown name (with a suggestion), a value out of range, or an evaluation that fails
     /// (division by zero, probabilities that no longer sum to 1).
     pub fn set_parameters(&mut self, assignments: &[(String, Q)]) -> Result<(), Error> {
-        for (name, value) in assignments {
-            let Some(i) = self.parameters.iter().position(|p| &p.name == name) else {
-                return Err(Error::UnknownParameter {
-                    name: name.clone(),
-                    suggestion: closest(name, self.parameters.iter().map(|p| p.name.as_str())),
-                });
-            };
-            self.parameters[i].check(value)?;
-            self.values[i] = value.clone();
-        }
+        assign_values(&self.parameters, &mut self.values, assignments)?;
         self.evaluate()
     }
 

@@ -276,6 +276,12 @@ pub fn node_place(tree: &Tree, x: NodeId) -> String {
     if x == 0 { "at the root".into() } else { format!("after {}", tree.path_to(x)) }
 }
 
+/// A node's label (if any) and where it is: `S|Acc (after offer > accept)`.
+pub fn labelled_place(tree: &Tree, x: NodeId) -> String {
+    let label = tree.node_label(x);
+    if label.is_empty() { node_place(tree, x) } else { format!("{label} ({})", node_place(tree, x)) }
+}
+
 /// Pads cells into aligned columns.
 pub fn table(rows: &[Vec<String>], indent: &str) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -378,9 +384,7 @@ pub fn equilibrium_text(
                 }
             })
             .collect();
-        let label = tree.node_label(x);
-        let place =
-            if label.is_empty() { node_place(tree, x) } else { format!("{label} ({})", node_place(tree, x)) };
+        let place = labelled_place(tree, x);
         rows.push(vec![x.to_string(), tree.players()[tree.player_of(x)].clone(), place, acts.join(", ")]);
     }
     out.push_str(&table(&rows, "    "));
@@ -394,20 +398,19 @@ pub fn equilibrium_text(
             out,
             "  ties (the mover is indifferent; other equilibria choose differently, see --all):"
         );
-        let rows: Vec<Vec<String>> = e
-            .ties
-            .iter()
-            .map(|t| {
+        let header = vec!["node".to_string(), "player".into(), "where".into(), "tied actions".into()];
+        let rows: Vec<Vec<String>> = std::iter::once(header)
+            .chain(e.ties.iter().map(|t| {
                 let h = tree.infoset_of(t.node);
                 let acts: Vec<&str> =
                     t.actions.iter().map(|&a| tree.actions(h)[a as usize].as_str()).collect();
                 vec![
-                    format!("node {}", t.node),
+                    t.node.to_string(),
                     tree.players()[tree.player_of(t.node)].clone(),
-                    node_place(tree, t.node),
+                    labelled_place(tree, t.node),
                     format!("{} tie; chose {}", acts.join(" ~ "), tree.actions(h)[t.chosen as usize]),
                 ]
-            })
+            }))
             .collect();
         out.push_str(&table(&rows, "    "));
     }
@@ -433,7 +436,7 @@ pub fn explain(tree: &Tree, e: &Equilibrium, style: NumberStyle, limit: usize) -
             let parts: Vec<String> = v.iter().map(|q| style.fmt(q)).collect();
             format!("({})", parts.join(", "))
         };
-        let place = node_place(tree, x);
+        let place = labelled_place(tree, x);
         match tree.kind(x) {
             NodeKind::Chance => {
                 let parts: Vec<String> = tree

@@ -204,6 +204,17 @@ impl Poly {
         seq
     }
 
+    /// True when `self` and `other` have a common root in `(a, b]`: their gcd has a root there.
+    #[must_use]
+    pub fn shares_root_in(&self, other: &Poly, a: &Q, b: &Q) -> bool {
+        let g = self.gcd(other);
+        if g.degree().unwrap_or(0) == 0 {
+            return false;
+        }
+        let g = g.square_free();
+        Poly::count_roots(&g.sturm(), a, b) > 0
+    }
+
     /// The number of distinct real roots in `(a, b]` of a square-free polynomial, by Sturm's theorem.
     fn count_roots(sturm: &[Poly], a: &Q, b: &Q) -> usize {
         let changes = |x: &Q| {
@@ -462,6 +473,16 @@ mod tests {
         let sq = p(&["1", "-2", "1"]);
         assert_eq!(sq.sign_right_of(&q("1")), 1);
         assert_eq!(p(&["1", "-1"]).sign_right_of(&q("1")), -1);
+    }
+
+    #[test]
+    fn common_roots() {
+        // x^2 - 2 and (x^2 - 2)(x - 3) share √2 in (1, 2] but nothing in (2, 3).
+        let a = p(&["-2", "0", "1"]);
+        let b = a.mul(&p(&["-3", "1"]));
+        assert!(a.shares_root_in(&b, &q("1"), &q("2")));
+        assert!(!a.shares_root_in(&b, &q("2"), &q("2.9")));
+        assert!(!a.shares_root_in(&p(&["-3", "1"]), &q("0"), &q("10")));
     }
 
     #[test]

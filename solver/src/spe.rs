@@ -68,16 +68,23 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
     let mut value: Vec<Option<Vec<Q>>> = vec![None; tree.len()];
     let mut choice: Vec<u32> = vec![0; tree.infosets().len()];
     let mut ties: Vec<Tie> = Vec::new();
+    // Buffers shared by all subgames: each node belongs to one region, so entries never clash, and
+    // allocating per subgame would cost O(nodes) for each of up to O(nodes) subgames.
+    let mut scratch = Scratch {
+        local: vec![None; tree.len()],
+        weight: vec![Q::zero(); tree.len()],
+        decided: vec![false; tree.infosets().len()],
+    };
     for r in (0..tree.len() as NodeId).rev() {
         if !roots[r as usize] || tree.kind(r) == NodeKind::Terminal {
             continue;
         }
         let region = Region::new(tree, r, &roots);
         let v = if region.all_singletons {
-            region.backward_induction(&value, &mut choice, &mut ties)
+            region.backward_induction(&value, &mut scratch, &mut choice, &mut ties)
         } else if region.players.len() == 1 {
             tree.check_perfect_recall().map_err(|reason| Error::Unsupported { method: "spe", reason })?;
-            region.decision_problem(&value, &mut choice, &mut ties)
+            region.decision_problem(&value, &mut scratch, &mut choice, &mut ties)
         } else {
             let names: Vec<&str> = region.players.iter().map(|&p| tree.players()[p].as_str()).collect();
             let place = if r == 0 {
@@ -122,13 +129,23 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
     })
 }
 
+/// Per-node and per-information-set buffers shared by every subgame of one solve.
+struct Scratch {
+    /// Node values within the subgame being solved.
+    local: Vec<Option<Vec<Q>>>,
+    /// Chance-reach weights from the subgame's root.
+    weight: Vec<Q>,
+    /// Information sets already decided (decision problems).
+    decided: Vec<bool>,
+}
+
 /// The nodes of one subgame that are not inside an inner subgame.
 struct Region<'t> {
     tree: &'t Tree,
     /// Nodes of the region in pre-order (inner subgame roots included, their insides excluded).
     nodes: Vec<NodeId>,
-    /// Inner subgame roots (already solved), which act as leaves.
-    inner: Vec<bool>,
+    /// The subgame's root.
+    root: NodeId,
     players: Vec<usize>,
     all_singletons: bool,
 }
@@ -136,7 +153,6 @@ struct Region<'t> {
 impl<'t> Region<'t> {
     fn new(tree: &'t Tree, r: NodeId, roots: &[bool]) -> Region<'t> {
         let mut nodes = Vec::new();
-        let mut inner = vec![false; tree.len()];
         let mut x = r;
         let end = tree.end(r);
         let mut players = Vec::new();
@@ -144,7 +160,6 @@ impl<'t> Region<'t> {
         while x < end {
             nodes.push(x);
             if x != r && roots[x as usize] && tree.kind(x) != NodeKind::Terminal {
-                inner[x as usize] = true;
                 x = tree.end(x);
                 continue;
             }
@@ -159,12 +174,17 @@ impl<'t> Region<'t> {
         }
         infosets.sort_unstable();
         let all_singletons = infosets.windows(2).all(|w| w[0] != w[1]);
-        Region { tree, nodes, inner, players, all_singletons }
+        Region { tree, nodes, root: r, players, all_singletons }
     }
 
     /// The value of a region node whose children are all evaluated.
+    /// True for the roots of inner subgames, already solved (innermost first), which act as leaves.
+    fn is_inner(&self, x: NodeId, value: &[Option<Vec<Q>>]) -> bool {
+        x != self.root && value[x as usize].is_some()
+    }
+
     fn leaf_value(&self, x: NodeId, value: &[Option<Vec<Q>>]) -> Option<Vec<Q>> {
-        if self.inner[x as usize] {
+        if self.is_inner(x, value) {
             return value[x as usize].clone();
         }
         (self.tree.kind(x) == NodeKind::Terminal).then(|| self.tree.payoffs(x).to_vec())
@@ -187,18 +207,19 @@ impl<'t> Region<'t> {
     fn backward_induction(
         &self,
         value: &[Option<Vec<Q>>],
+        scratch: &mut Scratch,
         choice: &mut [u32],
         ties: &mut Vec<Tie>,
     ) -> Vec<Q> {
         let t = self.tree;
-        let mut local: Vec<Option<Vec<Q>>> = vec![None; t.len()];
+        let local = &mut scratch.local;
         for &x in self.nodes.iter().rev() {
             let v = match self.leaf_value(x, value) {
                 Some(v) => v,
-                None if t.kind(x) == NodeKind::Chance => self.chance(x, &local),
+                None if t.kind(x) == NodeKind::Chance => self.chance(x, local),
                 None => {
                     let i = t.player_of(x);
-                    let vals: Vec<Vec<Q>> = t.children(x).map(|c| self.expect(&local, c)).collect();
+                    let vals: Vec<Vec<Q>> = t.children(x).map(|c| self.expect(local, c)).collect();
                     let best = (0..vals.len()).fold(0, |b, k| if vals[k][i] > vals[b][i] { k } else { b });
                     let tied: Vec<u32> =
                         (0..vals.len()).filter(|&k| vals[k][i] == vals[best][i]).map(|k| k as u32).collect();
@@ -211,19 +232,25 @@ impl<'t> Region<'t> {
             };
             local[x as usize] = Some(v);
         }
-        self.expect(&local, self.nodes[0])
+        self.expect(local, self.nodes[0])
     }
 
     /// One player (and chance): decide information sets deepest first, each by the chance-weighted
     /// value of its actions over its nodes.
-    fn decision_problem(&self, value: &[Option<Vec<Q>>], choice: &mut [u32], ties: &mut Vec<Tie>) -> Vec<Q> {
+    fn decision_problem(
+        &self,
+        value: &[Option<Vec<Q>>],
+        scratch: &mut Scratch,
+        choice: &mut [u32],
+        ties: &mut Vec<Tie>,
+    ) -> Vec<Q> {
         let t = self.tree;
         let i = self.players[0];
+        let Scratch { local, weight, decided } = scratch;
         // Chance-reach weight of each region node from the region root (own moves taken as given).
-        let mut weight: Vec<Q> = vec![Q::zero(); t.len()];
         weight[self.nodes[0] as usize] = Q::one();
         for &x in &self.nodes {
-            if self.inner[x as usize] || t.kind(x) == NodeKind::Terminal {
+            if self.is_inner(x, value) || t.kind(x) == NodeKind::Terminal {
                 continue;
             }
             let w = weight[x as usize].clone();
@@ -242,25 +269,25 @@ impl<'t> Region<'t> {
         }
         // Information sets by decreasing smallest node: with perfect recall, every information set
         // below a node of h has all its nodes below h, hence a larger smallest node.
+        let mut slot: std::collections::HashMap<InfosetId, usize> = std::collections::HashMap::new();
         let mut members: Vec<(InfosetId, Vec<NodeId>)> = Vec::new();
         for &x in &self.nodes {
-            if t.kind(x) == NodeKind::Decision && !self.inner[x as usize] {
+            if t.kind(x) == NodeKind::Decision && !self.is_inner(x, value) {
                 let h = t.infoset_of(x);
-                match members.iter_mut().find(|(g, _)| *g == h) {
-                    Some((_, v)) => v.push(x),
-                    None => members.push((h, vec![x])),
-                }
+                let k = *slot.entry(h).or_insert_with(|| {
+                    members.push((h, Vec::new()));
+                    members.len() - 1
+                });
+                members[k].1.push(x);
             }
         }
         members.sort_by_key(|(_, v)| std::cmp::Reverse(v[0]));
-        let mut local: Vec<Option<Vec<Q>>> = vec![None; t.len()];
-        let mut decided = vec![false; t.infosets().len()];
         for (h, nodes) in &members {
             let n_actions = t.actions(*h).len();
             let mut totals = vec![Q::zero(); n_actions];
             for &x in nodes {
                 for (k, c) in t.children(x).enumerate() {
-                    let v = self.evaluate(c, value, &mut local, choice, &decided);
+                    let v = self.evaluate(c, value, local, choice, decided);
                     totals[k] = &totals[k] + &(&weight[x as usize] * &v[i]);
                 }
             }
@@ -273,7 +300,7 @@ impl<'t> Region<'t> {
             choice[*h as usize] = best as u32;
             decided[*h as usize] = true;
         }
-        self.evaluate(self.nodes[0], value, &mut local, choice, &decided)
+        self.evaluate(self.nodes[0], value, local, choice, decided)
     }
 
     /// The value of node `x` of the region under the decided choices (memoised, no recursion).

@@ -186,15 +186,11 @@ impl Values {
     }
 }
 
-enum PlanRule<'a> {
-    /// Choose by the sign just right of this point (ties: first action).
-    RightOf(&'a Q),
-}
-
-fn evaluate(sym: &Symbolic, rule: PlanRule, choice: &mut [u32]) -> Values {
+/// Node values under the plan that is optimal just right of `at` (ties: the first action), which
+/// is written into `choice`.
+fn evaluate(sym: &Symbolic, at: &Q, choice: &mut [u32]) -> Values {
     let t = sym.tree;
     let n = t.n_players();
-    let leaves = sym.payoffs.len() / n.max(1);
     let mut rows = sym.payoffs.clone();
     let mut node_row = vec![0usize; t.len()];
     for x in (0..t.len() as NodeId).rev() {
@@ -212,27 +208,22 @@ fn evaluate(sym: &Symbolic, rule: PlanRule, choice: &mut [u32]) -> Values {
                 rows.extend(acc);
             }
             NodeKind::Decision => {
-                let k = match rule {
-                    PlanRule::RightOf(at) => {
-                        let i = t.player_of(x);
-                        let mut best = 0usize;
-                        let kids: Vec<NodeId> = t.children(x).collect();
-                        for k in 1..kids.len() {
-                            let rb = node_row[kids[best] as usize];
-                            let rk = node_row[kids[k] as usize];
-                            if rows[rk * n + i].sub(&rows[rb * n + i]).sign_right_of(at) > 0 {
-                                best = k;
-                            }
-                        }
-                        best
+                let i = t.player_of(x);
+                let kids: Vec<NodeId> = t.children(x).collect();
+                let mut k = 0usize;
+                for j in 1..kids.len() {
+                    let rb = node_row[kids[k] as usize];
+                    let rj = node_row[kids[j] as usize];
+                    if rows[rj * n + i].sub(&rows[rb * n + i]).sign_right_of(at) > 0 {
+                        k = j;
                     }
-                };
+                }
+                // The chosen child is already at hand: no second walk over the children.
                 choice[x as usize] = k as u32;
-                node_row[x as usize] = node_row[t.child(x, k) as usize];
+                node_row[x as usize] = node_row[kids[k] as usize];
             }
         }
     }
-    let _ = leaves;
     Values { node_row, rows, n }
 }
 
@@ -389,7 +380,7 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
     let mut choice = vec![u32::MAX; n_nodes];
     let mut at = opts.from.clone();
     let mut start = Root::Exact(opts.from.clone());
-    let mut vals = evaluate(&sym, PlanRule::RightOf(&at), &mut choice);
+    let mut vals = evaluate(&sym, &at, &mut choice);
     let mut thresholds = Vec::new();
     let mut regions = Vec::new();
     loop {
@@ -404,7 +395,7 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         let mut new_vals;
         loop {
             let point = r.upper().clone();
-            new_vals = evaluate(&sym, PlanRule::RightOf(&point), &mut new_choice);
+            new_vals = evaluate(&sym, &point, &mut new_choice);
             match &r {
                 Root::Exact(_) => break,
                 Root::Interval { poly, lower, upper } => {
@@ -437,9 +428,7 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
                         .children(x)
                         .enumerate()
                         .filter(|&(_, c)| {
-                            vals.get(chosen)[i].sub(&vals.get(c)[i]).is_zero()
-                                || c == chosen
-                                || at_root(&r, &vals.get(chosen)[i].sub(&vals.get(c)[i]))
+                            c == chosen || at_root(&r, &vals.get(chosen)[i].sub(&vals.get(c)[i]))
                         })
                         .map(|(k, _)| k as u32)
                         .collect();
@@ -484,13 +473,9 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
 fn at_root(r: &Root, d: &Poly) -> bool {
     match r {
         Root::Exact(q) => d.eval(q).is_zero(),
-        Root::Interval { poly, lower, upper } => {
-            // Same root iff d and poly share a factor with a root in the bracket: d changes sign or
-            // vanishes across it while poly's root is the only root of poly there.
-            let g_sign = |x: &Q| d.eval(x).signum();
-            let _ = poly;
-            g_sign(lower) != g_sign(upper) || d.eval(upper).is_zero()
-        }
+        // The bracket holds exactly one root of `poly`; `d` vanishes there iff the two share a
+        // factor with a root in the bracket.
+        Root::Interval { poly, lower, upper } => d.is_zero() || poly.shares_root_in(d, lower, upper),
     }
 }
 

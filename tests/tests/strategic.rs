@@ -161,7 +161,7 @@ fn degenerate_continuum() {
             pure_pair(2, 2, 0, 0),
         ]
     );
-    assert_eq!(enumeration::components(&e, &g), vec![vec![0], vec![1, 2]]);
+    assert_eq!(enumeration::components(&e), vec![vec![0], vec![1, 2]]);
     // Lemke–Howson neither cycles nor stops early from any label.
     for k in 0..4 {
         let s = lcp(&g, k);

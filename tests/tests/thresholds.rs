@@ -146,8 +146,7 @@ mod random {
             let a = analyze(&t, "t", &opts).unwrap();
             let got: Vec<Q> = a.thresholds.iter().map(|th| th.value.lower().clone()).collect();
             prop_assert_eq!(got, expected);
-            for (r, m) in a.regions.iter().zip(&mids) {
-                let _ = m;
+            for r in &a.regions {
                 prop_assert_eq!(&r.plan, &plan_at(&t, &r.sample));
             }
         }
@@ -176,6 +175,9 @@ fn irrational_threshold_with_theta_in_two_chance_nodes() {
     assert!(upper - lower <= q("1e-12"));
     assert!(lower < &q("0.70710678118655") && upper > &q("0.70710678118654"));
     assert!(th.changes_outcome);
+    assert_eq!(th.indifferences.len(), 1);
+    assert_eq!(th.indifferences[0].actions, vec![0, 1], "both actions tie at the irrational root");
+    assert_eq!((th.indifferences[0].before, th.indifferences[0].after), (0, 1));
     assert_eq!(a.regions[0].plan, vec![0]);
     assert_eq!(a.regions[1].plan, vec![1]);
     assert_eq!(a.regions[1].payoffs[0].render("q"), "q^2");

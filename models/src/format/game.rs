@@ -163,12 +163,6 @@ struct Reader {
     params: Vec<String>,
 }
 
-/// A node to emit, with the position to blame.
-enum Pending<'a> {
-    Nested(&'a Value),
-    Flat(usize),
-}
-
 impl Reader {
     fn new(options: &ReadOptions) -> Reader {
         Reader { max_nodes: options.max_nodes, node_pos: Vec::new(), params: Vec::new() }
@@ -321,8 +315,7 @@ impl Reader {
         self.node_pos.push(pos);
     }
 
-    fn player(b: &TreeBuilder, players: &[String], v: &Value) -> Result<usize, Error> {
-        let _ = b;
+    fn player(players: &[String], v: &Value) -> Result<usize, Error> {
         match &v.kind {
             Kind::Str(s) => players.iter().position(|p| p == s).ok_or_else(|| {
                 let hint = closest(s, players.iter().map(String::as_str))
@@ -360,8 +353,7 @@ impl Reader {
             }
             return Ok(h);
         }
-        if let Some(((other, _), (_, first))) = infosets.iter().find(|((_, n), _)| *n == name) {
-            let _ = other;
+        if let Some((_, (_, first))) = infosets.iter().find(|((_, n), _)| *n == name) {
             return Err(at(
                 pos,
                 format!("information set `{name}` (line {}) belongs to another player", first.line),
@@ -391,7 +383,7 @@ impl Reader {
         match name {
             "Decision" => {
                 let f = FieldSet::new(body, "a decision node", &["player", "actions", "label", "infoset"])?;
-                let player = Self::player(b, players, f.require("player")?)?;
+                let player = Self::player(players, f.require("player")?)?;
                 let actions = labelled(f.require("actions")?, "action")?;
                 let labels: Vec<&str> = actions.iter().map(|(k, _)| k.name.as_str()).collect();
                 let h = Self::decision_infoset(b, infosets, player, f.string("infoset")?, &labels, pos)?;
@@ -474,18 +466,13 @@ impl Reader {
         root: &Value,
         infosets: &mut HashMap<(usize, String), (InfosetId, Pos)>,
     ) -> Result<(), Error> {
-        let players: Vec<String> = (0..b.n_players()).map(|i| self.player_name(b, i)).collect();
-        let mut stack: Vec<Pending> = vec![Pending::Nested(root)];
-        while let Some(p) = stack.pop() {
-            let Pending::Nested(v) = p else { unreachable!("the nested form only pushes nested values") };
+        let players: Vec<String> = (0..b.n_players()).map(|i| b.player_name(i).to_string()).collect();
+        let mut stack: Vec<&Value> = vec![root];
+        while let Some(v) = stack.pop() {
             let kids = self.emit(b, v, infosets, &players)?;
-            stack.extend(kids.into_iter().rev().map(Pending::Nested));
+            stack.extend(kids.into_iter().rev());
         }
         Ok(())
-    }
-
-    fn player_name(&self, b: &TreeBuilder, i: usize) -> String {
-        b.player_name(i).to_string()
     }
 
     fn flat(
@@ -494,7 +481,7 @@ impl Reader {
         nodes_v: &Value,
         infosets: &mut HashMap<(usize, String), (InfosetId, Pos)>,
     ) -> Result<(), Error> {
-        let players: Vec<String> = (0..b.n_players()).map(|i| self.player_name(b, i)).collect();
+        let players: Vec<String> = (0..b.n_players()).map(|i| b.player_name(i).to_string()).collect();
         let items = list(nodes_v, "nodes")?;
         if items.is_empty() {
             return Err(at(nodes_v.pos, "`nodes` is empty: a game needs at least one node"));
@@ -516,9 +503,8 @@ impl Reader {
             bodies.push((idv, f.require("node")?));
         }
         let mut visited = vec![false; items.len()];
-        let mut stack: Vec<Pending> = vec![Pending::Flat(0)];
-        while let Some(p) = stack.pop() {
-            let Pending::Flat(i) = p else { unreachable!("the flat form only pushes indices") };
+        let mut stack: Vec<usize> = vec![0];
+        while let Some(i) = stack.pop() {
             visited[i] = true;
             let kids = self.emit(b, bodies[i].1, infosets, &players)?;
             let mut next = Vec::with_capacity(kids.len());
@@ -553,7 +539,7 @@ impl Reader {
             for &j in &next {
                 visited[j] = true;
             }
-            stack.extend(next.into_iter().rev().map(Pending::Flat));
+            stack.extend(next.into_iter().rev());
         }
         if let Some(i) = (0..items.len()).find(|&i| !visited[i]) {
             return Err(at(bodies[i].0.pos, "this node is not reachable from the root (the first node)"));
@@ -731,7 +717,7 @@ impl Writer<'_> {
     }
 
     /// The contents of node `x` up to (not including) its children.
-    fn node_head(&mut self, x: NodeId, depth: usize) {
+    fn node_head(&mut self, x: NodeId) {
         let t = self.tree;
         match t.kind(x) {
             NodeKind::Terminal => {
@@ -778,7 +764,6 @@ impl Writer<'_> {
                 self.out.push_str(", ");
                 self.field("actions");
                 self.out.push('{');
-                let _ = depth;
             }
             NodeKind::Chance => {
                 self.open_struct("Chance");
@@ -836,7 +821,7 @@ impl Writer<'_> {
                     if x != 0 {
                         self.edge_head(x, depth);
                     }
-                    self.node_head(x, depth);
+                    self.node_head(x);
                     if t.kind(x) == NodeKind::Terminal {
                         self.close_struct();
                         if x != 0 {
@@ -872,7 +857,7 @@ impl Writer<'_> {
             } else {
                 let _ = write!(self.out, "(id: \"n{x}\", node: ");
             }
-            self.node_head(x, 2);
+            self.node_head(x);
             if t.kind(x) != NodeKind::Terminal {
                 let kids: Vec<NodeId> = t.children(x).collect();
                 for (i, &c) in kids.iter().enumerate() {

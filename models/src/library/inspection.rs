@@ -156,8 +156,7 @@ fn build_zero_sum(a: &Assignment) -> Result<Tree, Error> {
 }
 
 /// Pure profiles of the tree form are never equilibria here; name what the profile does.
-fn regime(tree: &Tree, choices: &[u32]) -> String {
-    let _ = tree;
+fn regime(_tree: &Tree, choices: &[u32]) -> String {
     match choices.first() {
         Some(0) => "probe".into(),
         _ => "no probe".into(),

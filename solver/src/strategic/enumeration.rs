@@ -156,11 +156,10 @@ fn vertices<Z: Int>(start: Tableau<Z>, strategies: std::ops::Range<usize>) -> Ve
 /// g.set_payoffs(&[0, 0], &[Q::from_int(1), Q::zero()]).unwrap();
 /// g.set_payoffs(&[0, 1], &[Q::from_int(1), Q::zero()]).unwrap();
 /// let s = enumeration::solve(&g).unwrap();
-/// assert_eq!(enumeration::components(&s, &g), vec![vec![0, 1]]);
+/// assert_eq!(enumeration::components(&s), vec![vec![0, 1]]);
 /// ```
 #[must_use]
-pub fn components(solution: &Solution, game: &StrategicGame) -> Vec<Vec<usize>> {
-    let _ = game;
+pub fn components(solution: &Solution) -> Vec<Vec<usize>> {
     let eqs = &solution.equilibria;
     let mut rows: Vec<&Vec<Q>> = Vec::new();
     let mut cols: Vec<&Vec<Q>> = Vec::new();
@@ -265,7 +264,7 @@ mod tests {
         let s = solve(&g).unwrap();
         let x: Vec<Vec<Q>> = s.equilibria.iter().map(|e| e.strategies[0].clone()).collect();
         assert_eq!(x, vec![vec![Q::zero(), Q::one()], vec![Q::one(), Q::zero()]]);
-        assert_eq!(components(&s, &g), vec![vec![0, 1]]);
+        assert_eq!(components(&s), vec![vec![0, 1]]);
     }
 
     #[test]
@@ -274,7 +273,7 @@ mod tests {
         let g = bimatrix(&[&[0, 0, 0], &[0, 0, 0]], &[&[0, 0, 0], &[0, 0, 0]]);
         let s = solve(&g).unwrap();
         assert_eq!(s.equilibria.len(), 6);
-        assert_eq!(components(&s, &g), vec![(0..6).collect::<Vec<_>>()]);
+        assert_eq!(components(&s), vec![(0..6).collect::<Vec<_>>()]);
     }
 
     #[test]

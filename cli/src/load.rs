@@ -147,6 +147,11 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
                     });
                 }
                 let tree = model.instantiate(&sets).map_err(|e| place(name, e))?;
+                // File readers enforce the limit while they build; a model is built in one call.
+                if tree.len() > args.max_nodes {
+                    return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes }))
+                        .context(name.to_string());
+                }
                 return Ok(Loaded {
                     game: Game::Tree(Box::new(tree)),
                     source: name.to_string(),
@@ -157,10 +162,6 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
     };
     let game = match game {
         Game::Tree(mut tree) => {
-            if tree.len() > args.max_nodes {
-                return Err(anyhow!(ModelError::TooManyNodes { limit: args.max_nodes }))
-                    .context(name.to_string());
-            }
             tree.set_parameters(&sets).map_err(|e| place(name, e))?;
             Game::Tree(tree)
         }

@@ -236,3 +236,12 @@ fn node_limit_exits_with_3() {
         "error: examples/chain-store3.ron: the game has more than 3 nodes (raise the limit with --max-nodes)",
     );
 }
+
+#[test]
+fn node_limit_applies_to_built_in_models() {
+    check_example(
+        &["solve", "salami", "--max-nodes", "10"],
+        3,
+        "error: salami: the game has more than 10 nodes (raise the limit with --max-nodes)",
+    );
+}

@@ -1,8 +1,12 @@
 //! Exact deterrence thresholds: every value of one parameter θ at which the subgame-perfect plan of
-//! a perfect-information tree (with chance) changes, on or off the equilibrium path.
+//! a tree changes, on or off the equilibrium path.
 //!
-//! **Class:** perfect-information trees whose payoffs and chance probabilities are polynomials in θ
-//! (θ may not appear in a denominator). **Returns:** the thresholds in the open range `(from, to)`,
+//! **Class:** the trees [`crate::spe`] solves exactly by pure choices: perfect information (with
+//! chance), and subgame decompositions whose regions are either all singleton information sets or a
+//! one-player decision problem (perfect recall), as in `credibility`; payoffs and chance
+//! probabilities must be polynomials in θ (θ may not appear in a denominator). A decision
+//! problem's information set compares its actions by chance-weighted totals over its nodes, the
+//! weights being polynomials too, so the sweep below applies unchanged. **Returns:** the thresholds in the open range `(from, to)`,
 //! each exact (a rational) or bracketed (an isolating interval of width at most `precision` for an
 //! irrational root), and the regions between them with their plan, path and payoffs as polynomials
 //! in θ. **Complexity:** O(N · (breakpoints + 1)) polynomial operations.
@@ -208,49 +212,290 @@ fn evaluate(sym: &Symbolic, at: &Q, choice: &mut [u32]) -> Values {
                 rows.extend(acc);
             }
             NodeKind::Decision => {
-                let i = t.player_of(x);
-                let kids: Vec<NodeId> = t.children(x).collect();
-                let mut k = 0usize;
-                for j in 1..kids.len() {
-                    let rb = node_row[kids[k] as usize];
-                    let rj = node_row[kids[j] as usize];
-                    if rows[rj * n + i].sub(&rows[rb * n + i]).sign_right_of(at) > 0 {
-                        k = j;
-                    }
-                }
-                // The chosen child is already at hand: no second walk over the children.
+                let k = best_child(t, x, &rows, &node_row, n, at);
                 choice[x as usize] = k as u32;
-                node_row[x as usize] = node_row[kids[k] as usize];
+                node_row[x as usize] = node_row[t.child(x, k) as usize];
             }
         }
     }
     Values { node_row, rows, n }
 }
 
-/// The smallest root in `(at, to)` of any chosen-minus-alternative difference, with the nodes
-/// whose difference vanishes there.
-fn next_event(sym: &Symbolic, vals: &Values, plan: &[u32], at: &Q, opts: &Options) -> Option<Root> {
-    let t = sym.tree;
-    let mut best: Option<Root> = None;
-    let mut diffs: Vec<Poly> = Vec::new();
-    for x in 0..t.len() as NodeId {
-        if t.kind(x) != NodeKind::Decision {
-            continue;
-        }
-        let i = t.player_of(x);
-        let chosen = t.child(x, plan[x as usize] as usize);
-        for c in t.children(x) {
-            if c == chosen {
-                continue;
-            }
-            let d = vals.get(chosen)[i].sub(&vals.get(c)[i]);
-            if d.degree().unwrap_or(0) == 0 {
-                continue;
-            }
-            diffs.push(d);
+/// The mover's best child of decision node `x` just right of `at` (ties: the first).
+fn best_child(t: &Tree, x: NodeId, rows: &[Poly], node_row: &[usize], n: usize, at: &Q) -> usize {
+    let i = t.player_of(x);
+    let mut k = 0usize;
+    let mut rb = node_row[t.child(x, 0) as usize];
+    for (j, c) in t.children(x).enumerate().skip(1) {
+        let rj = node_row[c as usize];
+        if rows[rj * n + i].sub(&rows[rb * n + i]).sign_right_of(at) > 0 {
+            k = j;
+            rb = rj;
         }
     }
-    for d in &diffs {
+    k
+}
+
+/// How an imperfect-information tree decomposes, as `spe` solves it: subgames innermost first,
+/// each either a region of singleton information sets (backward induction) or a decision problem
+/// of one player (with chance), whose information sets are compared by chance-weighted values.
+struct Decomposition {
+    /// The regions, innermost first.
+    regions: Vec<RegionPlan>,
+    /// Chance-reach weight of each node from its region's root (decision-problem regions only).
+    weight: Vec<Poly>,
+}
+
+struct RegionPlan {
+    root: NodeId,
+    /// Region nodes in pre-order (inner subgame roots included, their insides excluded).
+    nodes: Vec<NodeId>,
+    /// The region's own decision nodes (not those of inner subgames).
+    deciders: Vec<NodeId>,
+    /// For a decision problem: the player and its information sets' nodes, deepest set first.
+    problem: Option<(usize, Vec<Vec<NodeId>>)>,
+}
+
+impl Decomposition {
+    fn new(sym: &Symbolic) -> Result<Decomposition, Error> {
+        let t = sym.tree;
+        let roots = crate::spe::subgame_roots(t);
+        let mut regions = Vec::new();
+        let mut weight = vec![Poly::zero(); t.len()];
+        let mut recall_checked = false;
+        for r in (0..t.len() as NodeId).rev() {
+            if !roots[r as usize] || t.kind(r) == NodeKind::Terminal {
+                continue;
+            }
+            let (mut nodes, mut players, mut sets) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut x, end) = (r, t.end(r));
+            while x < end {
+                nodes.push(x);
+                if x != r && roots[x as usize] && t.kind(x) != NodeKind::Terminal {
+                    x = t.end(x);
+                    continue;
+                }
+                if t.kind(x) == NodeKind::Decision {
+                    if !players.contains(&t.player_of(x)) {
+                        players.push(t.player_of(x));
+                    }
+                    sets.push((t.infoset_of(x), x));
+                }
+                x += 1;
+            }
+            let deciders: Vec<NodeId> = sets.iter().map(|&(_, x)| x).collect();
+            sets.sort_unstable();
+            let singletons = sets.windows(2).all(|w| w[0].0 != w[1].0);
+            let problem = if singletons {
+                None
+            } else if players.len() == 1 {
+                if !recall_checked {
+                    t.check_perfect_recall()
+                        .map_err(|reason| Error::Unsupported { method: "threshold", reason })?;
+                    recall_checked = true;
+                }
+                let mut members: Vec<Vec<NodeId>> = Vec::new();
+                for w in sets.chunk_by(|a, b| a.0 == b.0) {
+                    members.push(w.iter().map(|&(_, x)| x).collect());
+                }
+                // Deepest first: with perfect recall, a set below a node of h has a larger first node.
+                members.sort_by_key(|m| std::cmp::Reverse(m[0]));
+                weight[r as usize] = Poly::constant(Q::one());
+                for &x in &nodes {
+                    if (x != r && roots[x as usize]) || t.kind(x) == NodeKind::Terminal {
+                        continue;
+                    }
+                    let w = weight[x as usize].clone();
+                    for (k, c) in t.children(x).enumerate() {
+                        weight[c as usize] = match t.kind(x) {
+                            NodeKind::Chance => w.mul(&sym.probs[x as usize][k]),
+                            _ => w.clone(),
+                        };
+                    }
+                }
+                Some((players[0], members))
+            } else {
+                let names: Vec<&str> = players.iter().map(|&p| t.players()[p].as_str()).collect();
+                return Err(Error::Unsupported {
+                    method: "threshold",
+                    reason: format!(
+                        "in the subgame at node {r}, {} move and one of them cannot observe everything \
+                         before its move; exact thresholds cover perfect information and one-player \
+                         information sets",
+                        names.join(" and ")
+                    ),
+                });
+            };
+            regions.push(RegionPlan { root: r, nodes, deciders, problem });
+        }
+        Ok(Decomposition { regions, weight })
+    }
+
+    /// The chance-weighted value of action `k` over the nodes of one information set.
+    fn action_total(&self, t: &Tree, vals: &Values, nodes: &[NodeId], i: usize, k: usize) -> Poly {
+        let mut total = Poly::zero();
+        for &x in nodes {
+            total = total.add(&self.weight[x as usize].mul(&vals.get(t.child(x, k))[i]));
+        }
+        total
+    }
+}
+
+/// [`evaluate`] for imperfect-information trees, following the decomposition.
+fn evaluate_decomposed(sym: &Symbolic, dec: &Decomposition, at: &Q, choice: &mut [u32]) -> Values {
+    let t = sym.tree;
+    let n = t.n_players();
+    let mut vals = Values { node_row: vec![usize::MAX; t.len()], rows: sym.payoffs.clone(), n };
+    for x in 0..t.len() as NodeId {
+        if t.kind(x) == NodeKind::Terminal {
+            vals.node_row[x as usize] = t.leaf_row(x) as usize;
+        }
+    }
+    for region in &dec.regions {
+        match &region.problem {
+            None => {
+                for &x in region.nodes.iter().rev() {
+                    if vals.node_row[x as usize] == usize::MAX {
+                        settle(sym, &mut vals, x, choice, at);
+                    }
+                }
+            }
+            Some((i, members)) => {
+                for nodes in members {
+                    let n_actions = t.children(nodes[0]).count();
+                    for &x in nodes {
+                        for c in t.children(x) {
+                            fill(sym, &mut vals, c, choice);
+                        }
+                    }
+                    let mut best = 0;
+                    let mut best_total = dec.action_total(t, &vals, nodes, *i, 0);
+                    for k in 1..n_actions {
+                        let total = dec.action_total(t, &vals, nodes, *i, k);
+                        if total.sub(&best_total).sign_right_of(at) > 0 {
+                            best = k;
+                            best_total = total;
+                        }
+                    }
+                    for &x in nodes {
+                        choice[x as usize] = best as u32;
+                    }
+                }
+                fill(sym, &mut vals, region.root, choice);
+            }
+        }
+    }
+    vals
+}
+
+/// Gives node `x` its value once its children have theirs: chance nodes average, decision nodes
+/// take their chosen child (choosing first at singleton nodes, by [`best_child`]).
+fn settle(sym: &Symbolic, vals: &mut Values, x: NodeId, choice: &mut [u32], at: &Q) {
+    let t = sym.tree;
+    let n = vals.n;
+    match t.kind(x) {
+        NodeKind::Terminal => vals.node_row[x as usize] = t.leaf_row(x) as usize,
+        NodeKind::Chance => {
+            let mut acc = vec![Poly::zero(); n];
+            for (c, p) in t.children(x).zip(&sym.probs[x as usize]) {
+                let r = vals.node_row[c as usize];
+                for (i, a) in acc.iter_mut().enumerate() {
+                    *a = a.add(&p.mul(&vals.rows[r * n + i]));
+                }
+            }
+            vals.node_row[x as usize] = vals.rows.len() / n;
+            vals.rows.extend(acc);
+        }
+        NodeKind::Decision => {
+            if choice[x as usize] == u32::MAX {
+                choice[x as usize] = best_child(t, x, &vals.rows, &vals.node_row, n, at) as u32;
+            }
+            vals.node_row[x as usize] = vals.node_row[t.child(x, choice[x as usize] as usize) as usize];
+        }
+    }
+}
+
+/// Values the not yet valued part of the subtree of `x` under decided choices (post-order with an
+/// explicit stack: no recursion on the tree's depth).
+fn fill(sym: &Symbolic, vals: &mut Values, x: NodeId, choice: &mut [u32]) {
+    let t = sym.tree;
+    let mut stack = vec![(x, false)];
+    while let Some((y, expanded)) = stack.pop() {
+        if vals.node_row[y as usize] != usize::MAX {
+            continue;
+        }
+        if expanded {
+            debug_assert!(t.kind(y) != NodeKind::Decision || choice[y as usize] != u32::MAX);
+            // Decided choices only: the point is irrelevant.
+            settle(sym, vals, y, choice, &Q::zero());
+        } else {
+            stack.push((y, true));
+            stack.extend(
+                t.children(y).filter(|&c| vals.node_row[c as usize] == usize::MAX).map(|c| (c, false)),
+            );
+        }
+    }
+}
+
+/// One alternative to the current plan: at a decision point (a node, or the first node of a
+/// decision problem's information set), the mover's value of the chosen action minus action
+/// `action`'s.
+struct Diff {
+    node: NodeId,
+    player: usize,
+    action: u32,
+    poly: Poly,
+}
+
+/// Every alternative to the current plan, with its value difference as a polynomial in θ.
+fn differences(sym: &Symbolic, dec: Option<&Decomposition>, vals: &Values, choice: &[u32]) -> Vec<Diff> {
+    let t = sym.tree;
+    let mut out = Vec::new();
+    let at_node = |x: NodeId, out: &mut Vec<Diff>| {
+        let i = t.player_of(x);
+        let chosen = t.child(x, choice[x as usize] as usize);
+        for (k, c) in t.children(x).enumerate() {
+            if c != chosen {
+                let poly = vals.get(chosen)[i].sub(&vals.get(c)[i]);
+                out.push(Diff { node: x, player: i, action: k as u32, poly });
+            }
+        }
+    };
+    match dec {
+        None => {
+            for x in (0..t.len() as NodeId).filter(|&x| t.kind(x) == NodeKind::Decision) {
+                at_node(x, &mut out);
+            }
+        }
+        Some(dec) => {
+            for region in &dec.regions {
+                match &region.problem {
+                    None => {
+                        for &x in &region.deciders {
+                            at_node(x, &mut out);
+                        }
+                    }
+                    Some((i, members)) => {
+                        for nodes in members {
+                            let chosen = choice[nodes[0] as usize] as usize;
+                            let base = dec.action_total(t, vals, nodes, *i, chosen);
+                            for k in (0..t.children(nodes[0]).count()).filter(|&k| k != chosen) {
+                                let poly = base.sub(&dec.action_total(t, vals, nodes, *i, k));
+                                out.push(Diff { node: nodes[0], player: *i, action: k as u32, poly });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The smallest root in `(at, to)` of any chosen-minus-alternative difference.
+fn next_event(diffs: &[Diff], at: &Q, opts: &Options) -> Option<Root> {
+    let mut best: Option<Root> = None;
+    for d in diffs.iter().map(|d| &d.poly).filter(|p| p.degree().unwrap_or(0) > 0) {
         let upper_bound = best.as_ref().map_or(&opts.to, |b| b.upper());
         if let Some(r) = d.smallest_root_in(at, upper_bound, &opts.precision) {
             if r.upper() == &opts.to && matches!(r, Root::Exact(_)) {
@@ -327,7 +572,8 @@ fn infoset_plan(t: &Tree, choice: &[u32]) -> Vec<u32> {
 /// Finds every threshold of parameter `theta` in `(from, to)`.
 ///
 /// # Errors
-/// [`Error::Unsupported`] for imperfect information, an unknown parameter, θ in a denominator, or an
+/// [`Error::Unsupported`] for subgames where several players move at non-singleton information
+/// sets, imperfect recall in a decision problem, an unknown parameter, θ in a denominator, or an
 /// empty range.
 ///
 /// # Examples
@@ -352,13 +598,6 @@ fn infoset_plan(t: &Tree, choice: &[u32]) -> Vec<u32> {
 /// assert_eq!(a.thresholds[0].value.lower(), &Q::from_int(1));
 /// ```
 pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Error> {
-    if !tree.is_perfect_information() {
-        return Err(Error::Unsupported {
-            method: "threshold",
-            reason: "exact thresholds need a perfect-information tree (chance allowed) in this version"
-                .into(),
-        });
-    }
     if !tree.parameters().iter().any(|p| p.name == theta) {
         let names: Vec<&str> = tree.parameters().iter().map(|p| p.name.as_str()).collect();
         return Err(Error::Unsupported {
@@ -376,15 +615,24 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         });
     }
     let sym = Symbolic::new(tree, theta)?;
+    let dec = if tree.is_perfect_information() { None } else { Some(Decomposition::new(&sym)?) };
+    let eval = |at: &Q, choice: &mut Vec<u32>| {
+        choice.fill(u32::MAX);
+        match &dec {
+            None => evaluate(&sym, at, choice),
+            Some(d) => evaluate_decomposed(&sym, d, at, choice),
+        }
+    };
     let n_nodes = tree.len();
     let mut choice = vec![u32::MAX; n_nodes];
     let mut at = opts.from.clone();
     let mut start = Root::Exact(opts.from.clone());
-    let mut vals = evaluate(&sym, &at, &mut choice);
+    let mut vals = eval(&at, &mut choice);
+    let mut diffs = differences(&sym, dec.as_ref(), &vals, &choice);
     let mut thresholds = Vec::new();
     let mut regions = Vec::new();
     loop {
-        let event = next_event(&sym, &vals, &choice, &at, opts);
+        let event = next_event(&diffs, &at, opts);
         let Some(mut r) = event else {
             regions.push(region(tree, &vals, &choice, start, Root::Exact(opts.to.clone()), &at, &opts.to));
             return Ok(Analysis { parameter: theta.into(), thresholds, regions, complete: true });
@@ -395,11 +643,11 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         let mut new_vals;
         loop {
             let point = r.upper().clone();
-            new_vals = evaluate(&sym, &point, &mut new_choice);
+            new_vals = eval(&point, &mut new_choice);
             match &r {
                 Root::Exact(_) => break,
                 Root::Interval { poly, lower, upper } => {
-                    let check = next_event(&sym, &vals, &choice, lower, opts);
+                    let check = next_event(&diffs, lower, opts);
                     let clear = check.as_ref().is_none_or(|c| c.upper() >= upper || c == &r);
                     if clear {
                         break;
@@ -414,34 +662,30 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         }
         let point = r.upper().clone();
         if new_choice != choice {
-            let changed: Vec<NodeId> = (0..n_nodes as NodeId)
-                .filter(|&x| {
-                    tree.kind(x) == NodeKind::Decision && new_choice[x as usize] != choice[x as usize]
-                })
-                .collect();
-            let indifferences = changed
-                .iter()
-                .map(|&x| {
-                    let i = tree.player_of(x);
-                    let chosen = tree.child(x, choice[x as usize] as usize);
-                    let mut actions: Vec<u32> = tree
-                        .children(x)
-                        .enumerate()
-                        .filter(|&(_, c)| {
-                            c == chosen || at_root(&r, &vals.get(chosen)[i].sub(&vals.get(c)[i]))
-                        })
-                        .map(|(k, _)| k as u32)
-                        .collect();
-                    actions.sort_unstable();
-                    Indifference {
+            // Decision points whose choice changes (for an information set, its first node).
+            let mut indifferences: Vec<Indifference> = Vec::new();
+            for d in &diffs {
+                let x = d.node;
+                if new_choice[x as usize] == choice[x as usize] {
+                    continue;
+                }
+                if indifferences.last().is_none_or(|last| last.node != x) {
+                    indifferences.push(Indifference {
                         node: x,
-                        player: i,
-                        actions,
+                        player: d.player,
+                        actions: vec![choice[x as usize]],
                         before: choice[x as usize],
                         after: new_choice[x as usize],
-                    }
-                })
-                .collect();
+                    });
+                }
+                if at_root(&r, &d.poly) {
+                    indifferences.last_mut().expect("pushed").actions.push(d.action);
+                }
+            }
+            for ind in &mut indifferences {
+                ind.actions.sort_unstable();
+            }
+            indifferences.sort_by_key(|ind| ind.node);
             let before = region(tree, &vals, &choice, start.clone(), r.clone(), &at, &point);
             let after_path = path_of(tree, &new_choice);
             let after_payoffs = new_vals.get(0).to_vec();
@@ -465,6 +709,7 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         }
         choice = new_choice;
         vals = new_vals;
+        diffs = differences(&sym, dec.as_ref(), &vals, &choice);
         at = point;
     }
 }

@@ -49,6 +49,109 @@ fn volatile_commitment_threshold_is_seven_eighths() {
     assert!(ts.iter().any(|(v, changes)| v == &q("7/8") && *changes), "{ts:?}");
 }
 
+#[test]
+fn credibility_threshold_through_subgame_decomposition() {
+    // MODELS.md E1: the challenger cannot tell a hard defender from a soft one; initiating pays
+    // 2 - 6 p_D against 0, so it stops at p_D* = 1/3.
+    let ts = thresholds("credibility", "p_D", "0", "1");
+    assert_eq!(ts, vec![(q("1/3"), true)]);
+    let tree = library::find("credibility").unwrap().instantiate(&[]).unwrap();
+    let opts = Options { from: q("0"), to: q("1"), precision: q("1e-12"), max_thresholds: 10 };
+    let a = analyze(&tree, "p_D", &opts).unwrap();
+    let ind = &a.thresholds[0].indifferences;
+    assert_eq!(ind.len(), 1, "{ind:?}");
+    assert_eq!(tree.players()[ind[0].player], "Challenger");
+    assert_eq!((ind[0].before, ind[0].after, ind[0].actions.clone()), (1, 0, vec![0, 1]));
+}
+
+mod random_imperfect {
+    use super::*;
+    use proptest::prelude::*;
+    use redline_models::expr::Expr;
+    use redline_models::tree::{Parameter, Tree, TreeBuilder};
+    use redline_solver::Profile;
+    use redline_solver::backward_induction::Options as BiOptions;
+
+    /// Chance picks one of `k` states; player A chooses at one information set spanning them; then
+    /// B and A alternate at singleton nodes. Payoffs `a + b*t`.
+    fn tree(seed: &[i8]) -> Tree {
+        let mut b = TreeBuilder::new("r", vec!["A".into(), "B".into()]);
+        b.add_parameter(Parameter::new("t", Q::zero(), "")).unwrap();
+        let two = b.actions(&["l", "r"]).unwrap();
+        let h = b.infoset(0, "h", two).unwrap();
+        let mut it = seed.iter().cycle().copied();
+        let mut next = move || it.next().unwrap();
+        let k = 2 + next().rem_euclid(2) as usize;
+        let probs: Vec<(String, Expr)> = match k {
+            2 => vec![("x".into(), Expr::parse("1/3").unwrap()), ("y".into(), Expr::parse("2/3").unwrap())],
+            _ => ["x", "y", "z"].iter().map(|n| (n.to_string(), Expr::parse("1/3").unwrap())).collect(),
+        };
+        b.chance(probs).unwrap();
+        for _ in 0..k {
+            b.decision(h).unwrap();
+            let mut stack = vec![(2u8, 1usize); 2];
+            while let Some((depth, mover)) = stack.pop() {
+                if depth == 0 || next().rem_euclid(3) == 0 {
+                    let pay: Vec<Expr> = (0..2)
+                        .map(|_| {
+                            Expr::parse(&format!(
+                                "{} + {}*t",
+                                next().rem_euclid(7) - 3,
+                                next().rem_euclid(5) - 2
+                            ))
+                            .unwrap()
+                        })
+                        .collect();
+                    b.terminal(pay).unwrap();
+                } else {
+                    b.decision_new(mover, two).unwrap();
+                    stack.push((depth - 1, 1 - mover));
+                    stack.push((depth - 1, 1 - mover));
+                }
+            }
+        }
+        b.finish().unwrap()
+    }
+
+    /// The plan `spe` finds at `t`, or `None` where some mover is indifferent (a tie point).
+    fn plan_at(tree: &Tree, t: &Q) -> Option<Vec<u32>> {
+        let mut tr = tree.clone();
+        tr.set_parameters(&[("t".into(), t.clone())]).unwrap();
+        let solution = redline_solver::spe::solve(&tr, &BiOptions::default()).unwrap();
+        let e = &solution.equilibria[0];
+        match &e.profile {
+            Profile::Pure(p) => e.ties.is_empty().then(|| p.clone()),
+            Profile::Behavior(_) => unreachable!("spe by decomposition is pure"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Every region's plan is the one `spe` finds inside it, on a fine grid: a missed threshold
+        /// would show as a grid point whose plan differs from its region's.
+        #[test]
+        fn regions_agree_with_spe_on_a_fine_grid(seed in proptest::collection::vec(any::<i8>(), 96)) {
+            let t = tree(&seed);
+            let opts = Options { from: q("-4"), to: q("4"), precision: q("1e-12"), max_thresholds: 1000 };
+            let a = analyze(&t, "t", &opts).unwrap();
+            prop_assert!(a.complete);
+            for w in a.regions.windows(2) {
+                prop_assert_ne!(&w[0].plan, &w[1].plan);
+            }
+            for k in 0..=320 {
+                let x = &q("-4") + &Q::ratio(k, 40).unwrap();
+                if a.thresholds.iter().any(|th| th.value.lower() == &x) {
+                    continue;
+                }
+                let r = a.regions.iter().find(|r| r.from.lower() <= &x && &x <= r.to.lower()).unwrap();
+                if let Some(plan) = plan_at(&t, &x) {
+                    prop_assert_eq!(&r.plan, &plan, "at t = {}", x);
+                }
+            }
+        }
+    }
+}
+
 mod random {
     use super::*;
     use proptest::prelude::*;
@@ -202,7 +305,7 @@ fn salami_thresholds_follow_the_red_line() {
 #[test]
 fn cli_threshold_output_is_pinned() {
     use redline_tests::{golden, redline_bin, workspace_root};
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 5] = [
         ("commitment-rho.txt", &["threshold", "commitment", "--param", "rho"]),
         (
             "reciprocity-lambda.json.txt",
@@ -210,6 +313,7 @@ fn cli_threshold_output_is_pinned() {
         ),
         ("salami-c_D.txt", &["threshold", "salami", "--param", "c_D", "--from", "0", "--to", "1"]),
         ("entry-c.txt", &["threshold", "examples/entry.ron", "--param", "c"]),
+        ("credibility-p_D.txt", &["threshold", "credibility", "--param", "p_D"]),
     ];
     for (file, args) in cases {
         let out = std::process::Command::new(redline_bin())

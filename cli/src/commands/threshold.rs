@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use anyhow::{Context as _, Result, anyhow};
 use redline_models::library::Model;
 use redline_models::number::Q;
-use redline_models::tree::{NodeKind, Tree};
+use redline_models::tree::{NodeId, NodeKind, Tree};
 use redline_solver::poly::{Poly, Root};
 use redline_solver::threshold::{self, Analysis, Indifference, Region};
 use serde_json::{Value, json};
@@ -54,7 +54,19 @@ fn root_json(r: &Root, decimals: usize) -> Value {
 /// Who switches at an indifference ("Superpower after offer > deny"), and the actions before and after.
 fn switch<'t>(tree: &'t Tree, ind: &Indifference) -> (String, &'t str, &'t str) {
     let acts = tree.actions(tree.infoset_of(ind.node));
-    let who = format!("{} {}", tree.players()[ind.player], node_place(tree, ind.node));
+    let h = tree.infoset_of(ind.node);
+    let members: Vec<NodeId> = (ind.node..tree.len() as NodeId)
+        .filter(|&x| tree.kind(x) == NodeKind::Decision && tree.infoset_of(x) == h)
+        .collect();
+    let player = &tree.players()[ind.player];
+    let who = if members.len() > 1 {
+        let info = &tree.infosets()[h as usize];
+        let name = if info.label.is_empty() { info.number.to_string() } else { info.label.to_string() };
+        let places: Vec<String> = members.iter().map(|&x| node_place(tree, x)).collect();
+        format!("{player} at information set {name} ({})", places.join(" or "))
+    } else {
+        format!("{player} {}", node_place(tree, ind.node))
+    };
     (who, &acts[ind.before as usize], &acts[ind.after as usize])
 }
 
@@ -135,6 +147,7 @@ fn json_output(
                         json!({
                             "node": ind.node.to_string(),
                             "label": tree.node_label(ind.node),
+                            "infoset": tree.infosets()[h as usize].number.to_string(),
                             "player": tree.players()[ind.player],
                             "actions": ind.actions.iter().map(|&x| acts[x as usize].clone()).collect::<Vec<_>>(),
                             "below": acts[ind.before as usize], "above": acts[ind.after as usize],

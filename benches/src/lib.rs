@@ -214,6 +214,36 @@ pub fn uniform_tree(branching: usize, depth: usize, n_players: usize, seed: u64)
     b.finish().expect("a generated tree is complete and valid")
 }
 
+/// A tree for the threshold sweep with exactly `breakpoints` thresholds of `t` in `(0, breakpoints)`:
+/// P1 picks one of `breakpoints + 1` branches at the root, branch `k` paying P1 `k*t - k^2/2` (the
+/// tangents of `t^2/2`, so the best branch switches at every `t = k + 1/2`), and each branch is a full
+/// binary tree of P2 decisions of the given `depth` with small constant P2 payoffs (no threshold of
+/// its own). Its size is `1 + (breakpoints + 1) * (2^(depth + 1) - 1)`.
+#[must_use]
+pub fn threshold_tree(breakpoints: usize, depth: usize, seed: u64) -> Tree {
+    let mut rng = SplitMix64::new(seed);
+    let mut b = TreeBuilder::new(format!("threshold comb {breakpoints}x{depth}"), player_names(2));
+    b.add_parameter(redline_models::tree::Parameter::new("t", Q::zero(), "the swept parameter"))
+        .expect("a fresh parameter");
+    let lists = action_lists(&mut b, (breakpoints + 1).max(2));
+    b.decision_new(0, lists[breakpoints + 1].expect("at least two branches")).expect("player 1");
+    let two = lists[2].expect("binary");
+    for k in 0..=breakpoints {
+        let line = Expr::parse(&format!("{k}*t - {}/2", k * k)).expect("a valid expression");
+        let mut stack: Vec<usize> = vec![0];
+        while let Some(level) = stack.pop() {
+            if level == depth {
+                let p2 = Expr::parse(&rng.in_range(&SMALL_PAYOFFS).to_string()).expect("an integer");
+                b.terminal(vec![line.clone(), p2]).expect("two payoffs");
+            } else {
+                b.decision_new(1, two).expect("player 2");
+                stack.extend([level + 1, level + 1]);
+            }
+        }
+    }
+    b.finish().expect("a generated tree is complete and valid")
+}
+
 /// Counts of each node kind: `(terminal, chance, decision)`.
 #[must_use]
 pub fn kind_counts(tree: &Tree) -> (usize, usize, usize) {

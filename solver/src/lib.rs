@@ -18,6 +18,7 @@ pub mod poly;
 pub mod spe;
 pub mod strategic;
 pub mod threshold;
+pub mod threshold_mixed;
 pub mod verify;
 
 pub use equilibrium::{Equilibrium, Kind, Profile, Tie};

@@ -5,3 +5,4 @@ pub mod models;
 pub mod solve;
 pub mod sweep;
 pub mod threshold;
+pub mod threshold_mixed;

@@ -5,24 +5,23 @@ use std::fmt::Write as _;
 use anyhow::{Context as _, Result, anyhow};
 use redline_models::library::Model;
 use redline_models::number::Q;
-use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_models::tree::{NodeId, NodeKind, Parameter, Tree};
 use redline_solver::poly::{Poly, Root};
 use redline_solver::threshold::{self, Analysis, Indifference, Region};
 use serde_json::{Value, json};
 
 use crate::args::{Format, ThresholdArgs};
-use crate::load::load;
+use crate::load::{Game, load};
 use crate::render::{node_place, table};
 
-fn parse_q(flag: &str, text: &str) -> Result<Q> {
+pub(super) fn parse_q(flag: &str, text: &str) -> Result<Q> {
     Q::parse_exact(text).map_err(|e| anyhow!("--{flag} {text}: {e}"))
 }
 
 /// The default range: the parameter's documented bounds, else 0 (or twice a negative default) to
 /// 10 (or twice the default, if larger).
-fn default_range(tree: &Tree, name: &str) -> (Q, Q) {
-    let Some((p, v)) = tree.parameters().iter().zip(tree.parameter_values()).find(|(p, _)| p.name == name)
-    else {
+pub(super) fn default_range(params: &[Parameter], values: &[Q], name: &str) -> (Q, Q) {
+    let Some((p, v)) = params.iter().zip(values).find(|(p, _)| p.name == name) else {
         return (Q::zero(), Q::from_int(10));
     };
     let two = Q::from_int(2);
@@ -34,14 +33,14 @@ fn default_range(tree: &Tree, name: &str) -> (Q, Q) {
     (from, to)
 }
 
-fn root_text(r: &Root, decimals: usize) -> String {
+pub(super) fn root_text(r: &Root, decimals: usize) -> String {
     match r {
         Root::Exact(q) => q.to_string(),
         Root::Interval { .. } => format!("≈{}", r.decimal(decimals)),
     }
 }
 
-fn root_json(r: &Root, decimals: usize) -> Value {
+pub(super) fn root_json(r: &Root, decimals: usize) -> Value {
     match r {
         Root::Exact(q) => json!({"value": q.to_string(), "exact": true, "decimal": q.to_decimal(decimals)}),
         Root::Interval { lower, upper, poly } => json!({
@@ -92,8 +91,12 @@ fn describe(tree: &Tree, model: Option<&Model>, region: &Region, param: &str) ->
 
 /// Runs `redline threshold`.
 pub fn run(args: &ThresholdArgs) -> Result<u8> {
-    let (tree, source, model) = load(&args.game)?.into_tree("`threshold`")?;
-    let (dfrom, dto) = default_range(&tree, &args.param);
+    let loaded = load(&args.game)?;
+    if let Game::Strategic(g) = &loaded.game {
+        return super::threshold_mixed::run(args, g, &loaded.source);
+    }
+    let (tree, source, model) = loaded.into_tree("`threshold`")?;
+    let (dfrom, dto) = default_range(tree.parameters(), tree.parameter_values(), &args.param);
     let from = args.from.as_deref().map(|t| parse_q("from", t)).transpose()?.unwrap_or(dfrom);
     let to = args.to.as_deref().map(|t| parse_q("to", t)).transpose()?.unwrap_or(dto);
     let precision = parse_q("precision", &args.precision)?;

@@ -399,6 +399,14 @@ impl<'a> Parser<'a> {
                 let (mut fields, mut items) = (Vec::new(), Vec::new());
                 while !self.end_of_items(close)? {
                     if self.at_field() != is_struct {
+                        // Only a would-be value or field is "mixing"; anything else is a stray character.
+                        let starts_item = self.peek().is_some_and(|b| {
+                            b.is_ascii_alphanumeric()
+                                || matches!(b, b'"' | b'\'' | b'[' | b'{' | b'(' | b'-' | b'+' | b'.' | b'_')
+                        });
+                        if !starts_item {
+                            return Err(self.expected(if is_struct { "a field name" } else { "a value" }));
+                        }
                         return Err(self.err("struct fields and tuple items cannot be mixed"));
                     }
                     if is_struct {
@@ -436,6 +444,12 @@ impl<'a> Parser<'a> {
                 Ok(())
             }
             Some(b) if b == close => Ok(()),
+            Some(b'/' | b'*' | b'+' | b'-') => {
+                let mut e = self.expected(&format!("`,` or `{}`", close as char));
+                e.message
+                    .push_str(" (write a fraction or an expression in quotes, e.g. \"2/3\" or \"3 - c\")");
+                Err(e)
+            }
             _ => Err(self.expected(&format!("`,` or `{}`", close as char))),
         }
     }
@@ -854,6 +868,11 @@ mod tests {
         check("(a: 1, 2)", "1:8: struct fields and tuple items cannot be mixed");
         check("(1, a: 2)", "1:5: struct fields and tuple items cannot be mixed");
         check("(a: 1, b 2)", "1:8: struct fields and tuple items cannot be mixed");
+        check("(a: 1, \u{0})", "1:8: expected a field name, found `\\0`");
+        check(
+            "[2/3]",
+            "1:3: expected `,` or `]`, found `/` (write a fraction or an expression in quotes, e.g. \"2/3\" or \"3 - c\")",
+        );
         check("\"a\\qb\"", "1:3: invalid escape `\\q` in string");
         check("\"\\é\"", "1:2: invalid escape `\\é` in string");
         check("\"\\u12\"", "1:6: expected 4 hex digits after `\\u`, found `\"`");

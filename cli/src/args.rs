@@ -12,6 +12,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Stop with exit code 3 if the command has not finished after this many seconds (any command,
+    /// any method).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
 }
 
 /// The subcommands.

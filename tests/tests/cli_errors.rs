@@ -245,3 +245,34 @@ fn node_limit_applies_to_built_in_models() {
         "error: salami: the game has more than 10 nodes (raise the limit with --max-nodes)",
     );
 }
+
+#[test]
+fn time_limit_stops_any_command_with_exit_3() {
+    // A million-point sweep takes far longer than half a second.
+    check_example(
+        &[
+            "sweep",
+            "reciprocity",
+            "--param",
+            "rho=0..20:1000",
+            "--param",
+            "mu=1..6:1000",
+            "-q",
+            "--time-limit",
+            "0.5",
+        ],
+        3,
+        "error: time limit of 0.5 s reached before the command finished (raise --time-limit)",
+    );
+    check_example(
+        &["solve", "examples/entry.ron", "--time-limit", "0"],
+        2,
+        "error: --time-limit 0: must be a positive number of seconds",
+    );
+    // A quick command under a generous limit is unaffected.
+    Command::new(redline_bin())
+        .args(["solve", "examples/entry.ron", "--time-limit", "60", "-q"])
+        .current_dir(workspace_root())
+        .assert()
+        .success();
+}

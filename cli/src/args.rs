@@ -76,6 +76,12 @@ pub struct SolveArgs {
     /// Stop after this many equilibria with `--all` (the output then says it is incomplete).
     #[arg(long, default_value_t = 10_000)]
     pub max_equilibria: usize,
+    /// Solve a tree on its reduced strategic form (strategies labelled as Gambit does).
+    #[arg(long)]
+    pub strategic: bool,
+    /// With `--method enum`: also list the maximal convex sets (components) of equilibria.
+    #[arg(long)]
+    pub components: bool,
     /// How to choose among optimal actions at a tie (`first`, `favor:PLAYER`, `against:PLAYER`).
     #[arg(long, default_value = "first", value_name = "RULE")]
     pub tie_break: String,

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use redline_models::Error as ModelError;
-use redline_models::format::game::{self, ReadOptions};
-use redline_models::format::{efg, nfg};
+use redline_models::format::game::ReadOptions;
+use redline_models::format::{efg, matrix, nfg};
 use redline_models::library::{self, Model};
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
@@ -72,10 +72,6 @@ pub fn place(source: &str, e: ModelError) -> anyhow::Error {
     }
 }
 
-fn read_game(text: &str, source: &str, max_nodes: usize) -> Result<Tree> {
-    game::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))
-}
-
 /// Reads `text` in the format named by a file extension (`ron`, `json`, `efg`, `nfg`).
 fn read_as(format: &str, text: &str, source: &str, max_nodes: usize) -> Result<Game> {
     Ok(match format {
@@ -83,7 +79,10 @@ fn read_as(format: &str, text: &str, source: &str, max_nodes: usize) -> Result<G
             Game::Tree(Box::new(efg::read(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))?))
         }
         "nfg" => Game::Strategic(Box::new(nfg::read(text).map_err(|e| place(source, e))?)),
-        _ => Game::Tree(Box::new(read_game(text, source, max_nodes)?)),
+        _ => match matrix::read_any(text, &ReadOptions { max_nodes }).map_err(|e| place(source, e))? {
+            matrix::AnyGame::Tree(t) => Game::Tree(t),
+            matrix::AnyGame::Strategic(g) => Game::Strategic(g),
+        },
     })
 }
 

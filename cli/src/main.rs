@@ -25,8 +25,9 @@ fn exit_code(e: &anyhow::Error) -> u8 {
                 redline_solver::Error::Unsupported { .. } => 2,
             };
         }
-        if let Some(redline_models::Error::TooManyNodes { .. }) =
-            cause.downcast_ref::<redline_models::Error>()
+        if let Some(
+            redline_models::Error::TooManyNodes { .. } | redline_models::Error::ReducedFormTooLarge { .. },
+        ) = cause.downcast_ref::<redline_models::Error>()
         {
             return 3;
         }

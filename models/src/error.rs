@@ -64,6 +64,16 @@ pub enum Error {
         /// The limit in force.
         limit: usize,
     },
+    /// A tree's reduced strategic form is larger than the profile limit.
+    #[error(
+        "the reduced strategic form has {profiles} strategy profiles, over the limit of {limit}; solve the tree on its sequence form instead (`--method lcp`, or `--method lp` if it is zero-sum)"
+    )]
+    ReducedFormTooLarge {
+        /// The number of profiles (as text: it may exceed any machine integer).
+        profiles: String,
+        /// The limit in force.
+        limit: u64,
+    },
 }
 
 fn path_suffix(path: &str) -> String {

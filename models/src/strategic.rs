@@ -206,6 +206,24 @@ impl StrategicGame {
         Ok(())
     }
 
+    /// Replaces every payoff by numbers: `n_players` per profile, profiles in Gambit order (the
+    /// reduced strategic form of a tree is built this way). Drops any expressions.
+    ///
+    /// # Errors
+    /// A table of the wrong length.
+    pub fn set_payoff_table(&mut self, table: Vec<Q>) -> Result<(), Error> {
+        if table.len() != self.payoffs.len() {
+            return Err(Error::Invalid(format!(
+                "a payoff table needs {} numbers, found {}",
+                self.payoffs.len(),
+                table.len()
+            )));
+        }
+        self.payoffs = table;
+        self.exprs = None;
+        Ok(())
+    }
+
     /// The expression behind each payoff of the profile with a given index, when the game has them.
     #[must_use]
     pub fn payoff_exprs_at(&self, index: usize) -> Option<&[Expr]> {

@@ -6,8 +6,12 @@
 //! labels and actions in Gambit's order, node count, perfect recall). Where Gambit's answer was
 //! computed with a method redline has (`spe`: every pure subgame-perfect equilibrium of a
 //! perfect-information tree), redline solves the game and the two answers must agree exactly: the
-//! number of equilibria, and the set of behaviour profiles with their payoffs. The other methods
-//! (`enummixed`, `lcp`, `enumpure`) are counted as unsupported until redline has them.
+//! number of equilibria, and the set of behaviour profiles with their payoffs. Strategic forms are
+//! compared by `enum` (Gambit's `enummixed`) and `pure` (`enumpure`). Trees with an `enumpure` or
+//! `lcp` answer go through redline's reduced strategic form: its strategy labels must be Gambit's,
+//! `enumpure` must give the same set of pure profiles, and for `lcp` (a behaviour profile) Gambit's
+//! equilibrium, turned into the realization-equivalent mixed profile, must have exact regret 0 and the
+//! same payoffs on redline's reduced form, and redline's own Lemke–Howson equilibrium must verify.
 //!
 //! The summary line is `conformance: N files, A agreed, D differed, U unsupported`; the test fails on
 //! any disagreement and on any file that does not load.
@@ -273,6 +277,14 @@ fn check_file(root: &Path, rel: &Path) -> Result<Verdict, String> {
                 check_strategic(g, method, &exp, &mut diffs);
                 agreed = diffs.len() == before;
             }
+            (Loaded::Tree(t), "enumpure" | "lcp") => match redline_models::reduced::reduce(t) {
+                Ok(r) => {
+                    let before = diffs.len();
+                    check_reduced(&r, method, &exp, &mut diffs);
+                    agreed = diffs.len() == before;
+                }
+                Err(e) => unsupported.push(format!("reduced strategic form refused: {e}")),
+            },
             _ => unsupported.push(format!("method {method} not in redline yet")),
         }
     } else {
@@ -360,6 +372,72 @@ fn check_strategic(
             ours.difference(&theirs).take(3).collect::<Vec<_>>(),
             theirs.difference(&ours).take(3).collect::<Vec<_>>()
         ));
+    }
+}
+
+/// Compares a tree's reduced strategic form with Gambit's: the strategy labels, then `enumpure`
+/// (the set of pure equilibria) or `lcp` (Gambit's behaviour equilibrium is an equilibrium of the
+/// reduced form with the same payoffs; redline's own Lemke–Howson equilibrium verifies).
+fn check_reduced(
+    r: &redline_models::reduced::ReducedForm,
+    method: &str,
+    exp: &Value,
+    diffs: &mut Vec<String>,
+) {
+    use redline_solver::strategic::{lemke_howson, regret};
+    let g = &r.game;
+    for (i, p) in g.players().iter().enumerate() {
+        let theirs = strings(&exp["strategies"][p]);
+        if theirs != g.strategies(i) {
+            diffs
+                .push(format!("reduced strategies of {p}: redline {:?}, Gambit {theirs:?}", g.strategies(i)));
+        }
+    }
+    if !diffs.is_empty() {
+        return;
+    }
+    if method == "enumpure" {
+        check_strategic(g, method, exp, diffs);
+        return;
+    }
+    let Some(eqs) = exp["equilibria"].as_array() else {
+        diffs.push("lcp: no equilibria in Gambit's answer".into());
+        return;
+    };
+    for (k, e) in eqs.iter().enumerate() {
+        let mixed: Vec<Vec<Q>> = g
+            .players()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let behavior: Vec<Vec<Q>> = e["profile"][p]
+                    .as_array()
+                    .map(|sets| {
+                        sets.iter()
+                            .map(|a| {
+                                strings(a).iter().map(|x| Q::parse_exact(x).unwrap_or_default()).collect()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                r.mixed_from_behavior(i, &behavior)
+            })
+            .collect();
+        let (reg, payoffs) = regret(g, &mixed);
+        let theirs: Vec<Q> = g.players().iter().map(|p| q(&e["payoffs"][p]).unwrap_or_default()).collect();
+        if !reg.is_zero() || payoffs != theirs {
+            diffs.push(format!(
+                "lcp: Gambit's equilibrium {k} has regret {reg} and payoffs {payoffs:?} on redline's reduced form (Gambit: {theirs:?})"
+            ));
+        }
+    }
+    let options = lemke_howson::Options { start_label: None, all: false, max_pivots: 1_000_000 };
+    match lemke_howson::solve(g, &options) {
+        Ok(s)
+            if s.equilibria.iter().all(|e| regret(g, &e.strategies).0.is_zero())
+                && !s.equilibria.is_empty() => {}
+        Ok(_) => diffs.push("lcp: redline's Lemke–Howson equilibrium does not verify".into()),
+        Err(e) => diffs.push(format!("lcp: redline's Lemke–Howson failed: {e}")),
     }
 }
 

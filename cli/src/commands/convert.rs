@@ -1,12 +1,13 @@
 //! `redline convert`: write a game in another format.
 //!
-//! Trees go to `.ron`, `.json` and Gambit's `.efg`; strategic-form games to Gambit's `.nfg`.
+//! Trees go to `.ron`, `.json` and Gambit's `.efg`, and to `.nfg` as their reduced strategic form;
+//! strategic-form games to Gambit's `.nfg` and to `.ron`/`.json` in redline's matrix schema.
 
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use redline_models::format::game::{self, Syntax};
-use redline_models::format::{efg, nfg};
+use redline_models::format::{efg, matrix, nfg};
 
 use crate::args::ConvertArgs;
 use crate::load::{Game, load};
@@ -35,13 +36,12 @@ pub fn run(args: &ConvertArgs) -> Result<u8> {
         (Game::Tree(tree), Some("ron")) => game::write(tree, Syntax::Ron),
         (Game::Tree(tree), Some("json")) => game::write(tree, Syntax::Json),
         (Game::Tree(tree), Some("efg")) => efg::write(tree),
-        (Game::Tree(_), Some("nfg")) => bail!(
-            "{}: writing a tree as .nfg needs its reduced strategic form, which this version cannot \
-             compute yet; write .efg (Gambit reads it and can derive the strategic form)",
-            out.display()
+        (Game::Tree(tree), Some("nfg")) => nfg::write(
+            &redline_models::reduced::reduce(tree)
+                .map_err(|e| anyhow::Error::new(e).context(loaded.source.clone()))?
+                .game,
         ),
-        // The strategic-form schema of `.ron`/`.json` is not written yet, so `.nfg` is the one
-        // text form of a strategic game, on standard output too.
+        // Standard output gets Gambit's `.nfg` for strategic forms (`.ron`/`.json` by file name).
         (Game::Strategic(g), _) if to_stdout => nfg::write(g),
         (Game::Strategic(g), Some("nfg")) => nfg::write(g),
         (Game::Strategic(_), Some("efg")) => bail!(
@@ -49,10 +49,8 @@ pub fn run(args: &ConvertArgs) -> Result<u8> {
             out.display(),
             loaded.source
         ),
-        (Game::Strategic(_), Some("ron" | "json")) => bail!(
-            "{}: writing a strategic-form game as .ron or .json is not supported yet; write .nfg",
-            out.display()
-        ),
+        (Game::Strategic(g), Some("ron")) => matrix::write(g, Syntax::Ron),
+        (Game::Strategic(g), Some("json")) => matrix::write(g, Syntax::Json),
         _ => bail!("{}: unknown output type (expected .ron, .json, .efg or .nfg)", out.display()),
     };
     if to_stdout {

@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod models;
+pub mod reduced;
 pub mod solve;
 pub mod sweep;
 pub mod threshold;

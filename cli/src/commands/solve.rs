@@ -35,9 +35,13 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 pub fn run(args: &SolveArgs) -> Result<u8> {
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
-        return run_strategic(args, g, &loaded.source);
+        return run_strategic(args, g, &loaded.source, None);
     }
     let (tree, source, model) = loaded.into_tree("`solve`")?;
+    if args.strategic || matches!(args.method, Method::Pure | Method::Enum) {
+        let (g, note) = super::reduced::reduce(&tree, &source, args.strategic)?;
+        return run_strategic(args, &g, &source, Some(&note));
+    }
     let method = match args.method {
         Method::Auto => match model.map(|m| m.method) {
             Some("spe") | None => Method::Spe,
@@ -148,12 +152,28 @@ fn parameter_line(params: &[Parameter], values: &[Q], style: NumberStyle) -> Str
     format!("  parameters: {}\n", ps.join(", "))
 }
 
+/// True when `--method` (after `auto` is resolved as [`run_strategic`] does) is not `enum`.
+fn method_is_not_enum(method: Method, g: &StrategicGame) -> bool {
+    match method {
+        Method::Enum => false,
+        Method::Auto => !(g.n_players() == 2 && !g.is_constant_sum() && g.n_profiles() <= AUTO_ENUM_PROFILES),
+        _ => true,
+    }
+}
+
 /// Strategic-form games with few enough profiles for `enum` under `auto`.
 const AUTO_ENUM_PROFILES: usize = 400;
 
 /// `solve` on a strategic-form game: `auto` picks `lp` for two-player zero-sum games, `enum` for
 /// other small two-player games, `lcp` for larger ones, and `pure` for more players.
-fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8> {
+///
+/// `form` is a note for the text output when the game is the reduced strategic form of a tree.
+fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option<&str>) -> Result<u8> {
+    if args.components && method_is_not_enum(args.method, g) {
+        bail!(
+            "--components lists the components of the extreme equilibria `--method enum` finds; add `--method enum`"
+        );
+    }
     let method = match args.method {
         Method::Auto if g.n_players() == 2 && g.is_constant_sum() => Method::Lp,
         Method::Auto if g.n_players() == 2 && g.n_profiles() <= AUTO_ENUM_PROFILES => Method::Enum,
@@ -184,6 +204,10 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
                 complete: solution.complete,
                 equilibria: solution.equilibria.iter().map(|e| render::mixed_json(e, style)).collect(),
             };
+            let mut json = serde_json::to_value(&json)?;
+            if args.components {
+                super::reduced::add_components_json(&mut json, &solution);
+            }
             let mut s = serde_json::to_string_pretty(&json)?;
             s.push('\n');
             s
@@ -202,6 +226,9 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
                 let _ = writeln!(s, "  source:     {source}");
                 s.push_str(&parameter_line(g.parameters(), g.parameter_values(), style));
                 let _ = writeln!(s, "  method:     {what}, exact arithmetic");
+                if let Some(note) = form {
+                    let _ = writeln!(s, "  form:       {note}");
+                }
                 if let Some(t) = render::payoff_table(g, style) {
                     s.push_str(&t);
                 }
@@ -227,6 +254,9 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
                 let count = if solution.complete { format!("{n}") } else { format!("{n} found") };
                 let _ = writeln!(s, "\nNash equilibrium {} of {count}", k + 1);
                 s.push_str(&render::mixed_text(g, e, style));
+            }
+            if args.components {
+                s.push_str(&super::reduced::components_text(&solution));
             }
             s
         }

@@ -44,7 +44,7 @@ impl Default for ReadOptions {
     }
 }
 
-fn at(pos: Pos, message: impl Into<String>) -> Error {
+pub(crate) fn at(pos: Pos, message: impl Into<String>) -> Error {
     Error::Syntax { line: pos.line, col: pos.col, message: message.into() }
 }
 
@@ -55,6 +55,11 @@ fn at(pos: Pos, message: impl Into<String>) -> Error {
 pub fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
     let doc = value::parse(text).map_err(|e| at(e.pos, e.message))?;
     Reader::new(options).game(&doc)
+}
+
+/// Reads a tree from a parsed document (see [`crate::format::matrix::read_any`]).
+pub(crate) fn read_doc(doc: &Value, options: &ReadOptions) -> Result<Tree, Error> {
+    Reader::new(options).game(doc)
 }
 
 /// Fields of a struct-like value: a RON struct (named or not) or a JSON object.
@@ -77,14 +82,14 @@ fn variant(v: &Value) -> Option<(&str, Option<&Value>, Pos)> {
     }
 }
 
-struct FieldSet<'a> {
+pub(crate) struct FieldSet<'a> {
     what: &'static str,
     pos: Pos,
     fields: &'a [(Key, Value)],
 }
 
 impl<'a> FieldSet<'a> {
-    fn new(v: &'a Value, what: &'static str, allowed: &[&str]) -> Result<FieldSet<'a>, Error> {
+    pub(crate) fn new(v: &'a Value, what: &'static str, allowed: &[&str]) -> Result<FieldSet<'a>, Error> {
         let fields =
             fields(v).ok_or_else(|| at(v.pos, format!("expected {what}, found {}", v.kind_name())))?;
         for (i, (k, _)) in fields.iter().enumerate() {
@@ -100,15 +105,15 @@ impl<'a> FieldSet<'a> {
         Ok(FieldSet { what, pos: v.pos, fields })
     }
 
-    fn get(&self, name: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
         self.fields.iter().find(|(k, _)| k.name == name).map(|(_, v)| v)
     }
 
-    fn require(&self, name: &str) -> Result<&'a Value, Error> {
+    pub(crate) fn require(&self, name: &str) -> Result<&'a Value, Error> {
         self.get(name).ok_or_else(|| at(self.pos, format!("{} needs a `{name}` field", self.what)))
     }
 
-    fn string(&self, name: &str) -> Result<Option<String>, Error> {
+    pub(crate) fn string(&self, name: &str) -> Result<Option<String>, Error> {
         match self.get(name) {
             None => Ok(None),
             Some(v) => match &v.kind {
@@ -140,7 +145,7 @@ fn labelled<'a>(v: &'a Value, what: &str) -> Result<&'a [(Key, Value)], Error> {
     }
 }
 
-fn list<'a>(v: &'a Value, what: &str) -> Result<&'a [Value], Error> {
+pub(crate) fn list<'a>(v: &'a Value, what: &str) -> Result<&'a [Value], Error> {
     match &v.kind {
         Kind::List(items) => Ok(items),
         Kind::Tuple { name: None, items } => Ok(items),
@@ -154,6 +159,63 @@ fn number(v: &Value, what: &str) -> Result<Q, Error> {
         _ => return Err(at(v.pos, format!("{what} must be a number, found {}", v.kind_name()))),
     };
     Q::parse_exact(text).map_err(|e| at(v.pos, format!("{what}: {e}")))
+}
+
+/// A payoff or probability: a number, or an expression in quotes over the declared `params`.
+pub(crate) fn expr(params: &[String], v: &Value, what: &str) -> Result<Expr, Error> {
+    let (text, offset) = match &v.kind {
+        Kind::Num(t) => (t.as_str(), 0),
+        Kind::Str(t) => (t.as_str(), 1),
+        _ => {
+            return Err(at(
+                v.pos,
+                format!("{what} must be a number or an expression in quotes, found {}", v.kind_name()),
+            ));
+        }
+    };
+    let e = Expr::parse(text).map_err(|e| {
+        at(
+            Pos { line: v.pos.line, col: v.pos.col + offset + e.column as u32 - 1 },
+            format!("{what}: {}", e.message),
+        )
+    })?;
+    for name in e.parameters() {
+        if !params.iter().any(|p| p == name) {
+            let hint = closest(name, params.iter().map(String::as_str))
+                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+            return Err(at(v.pos, format!("unknown parameter `{name}` in {what} `{text}`{hint}")));
+        }
+    }
+    if e.parameters().is_empty() {
+        e.eval(|_| None).map_err(|err| at(v.pos, format!("{what}: {err}")))?;
+    }
+    Ok(e)
+}
+
+/// One parameter of the `parameters` map: a bare default value, or `(default: …, description: …,
+/// min: …, max: …, integer: …)`.
+pub(crate) fn parameter(k: &Key, pv: &Value) -> Result<Parameter, Error> {
+    if !is_identifier(&k.name) {
+        return Err(at(k.pos, format!("parameter name `{}` is not a name (letters, digits, `_`)", k.name)));
+    }
+    let p = match &pv.kind {
+        Kind::Num(_) | Kind::Str(_) => Parameter::new(&k.name, number(pv, "a parameter's value")?, ""),
+        _ => {
+            let f = FieldSet::new(pv, "a parameter", &["default", "description", "min", "max", "integer"])?;
+            let default = number(f.require("default")?, "`default`")?;
+            let mut p = Parameter::new(&k.name, default, &f.string("description")?.unwrap_or_default());
+            p.min = f.get("min").map(|m| number(m, "`min`")).transpose()?;
+            p.max = f.get("max").map(|m| number(m, "`max`")).transpose()?;
+            if let Some(iv) = f.get("integer") {
+                match iv.kind {
+                    Kind::Bool(x) => p.integer = x,
+                    _ => return Err(at(iv.pos, "`integer` must be true or false")),
+                }
+            }
+            p
+        }
+    };
+    Ok(p)
 }
 
 struct Reader {
@@ -244,36 +306,7 @@ impl Reader {
             }
         };
         for (k, pv) in entries {
-            if !is_identifier(&k.name) {
-                return Err(at(
-                    k.pos,
-                    format!("parameter name `{}` is not a name (letters, digits, `_`)", k.name),
-                ));
-            }
-            let p = match &pv.kind {
-                Kind::Num(_) | Kind::Str(_) => {
-                    Parameter::new(&k.name, number(pv, "a parameter's value")?, "")
-                }
-                _ => {
-                    let f = FieldSet::new(
-                        pv,
-                        "a parameter",
-                        &["default", "description", "min", "max", "integer"],
-                    )?;
-                    let default = number(f.require("default")?, "`default`")?;
-                    let mut p =
-                        Parameter::new(&k.name, default, &f.string("description")?.unwrap_or_default());
-                    p.min = f.get("min").map(|m| number(m, "`min`")).transpose()?;
-                    p.max = f.get("max").map(|m| number(m, "`max`")).transpose()?;
-                    if let Some(iv) = f.get("integer") {
-                        match iv.kind {
-                            Kind::Bool(x) => p.integer = x,
-                            _ => return Err(at(iv.pos, "`integer` must be true or false")),
-                        }
-                    }
-                    p
-                }
-            };
+            let p = parameter(k, pv)?;
             b.add_parameter(p).map_err(|e| at(k.pos, e.to_string()))?;
             self.params.push(k.name.clone());
         }
@@ -281,33 +314,7 @@ impl Reader {
     }
 
     fn expr(&self, v: &Value, what: &str) -> Result<Expr, Error> {
-        let (text, offset) = match &v.kind {
-            Kind::Num(t) => (t.as_str(), 0),
-            Kind::Str(t) => (t.as_str(), 1),
-            _ => {
-                return Err(at(
-                    v.pos,
-                    format!("{what} must be a number or an expression in quotes, found {}", v.kind_name()),
-                ));
-            }
-        };
-        let e = Expr::parse(text).map_err(|e| {
-            at(
-                Pos { line: v.pos.line, col: v.pos.col + offset + e.column as u32 - 1 },
-                format!("{what}: {}", e.message),
-            )
-        })?;
-        for name in e.parameters() {
-            if !self.params.iter().any(|p| p == name) {
-                let hint = closest(name, self.params.iter().map(String::as_str))
-                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                return Err(at(v.pos, format!("unknown parameter `{name}` in {what} `{text}`{hint}")));
-            }
-        }
-        if e.parameters().is_empty() {
-            e.eval(|_| None).map_err(|err| at(v.pos, format!("{what}: {err}")))?;
-        }
-        Ok(e)
+        expr(&self.params, v, what)
     }
 
     fn record(&mut self, b: &TreeBuilder, pos: Pos) {
@@ -582,7 +589,7 @@ struct Writer<'t> {
     out: String,
 }
 
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {

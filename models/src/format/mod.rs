@@ -3,8 +3,10 @@
 //! - [`value`]: a position-keeping reader for RON and JSON documents (exact number text, line and
 //!   column on every value).
 //! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
+//! - [`matrix`]: the same files holding a strategic-form game (`strategies` and `payoffs`).
 
 pub mod efg;
 pub mod game;
+pub mod matrix;
 pub mod nfg;
 pub mod value;

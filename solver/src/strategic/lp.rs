@@ -3,27 +3,41 @@
 //! **Class:** two players, payoffs summing to the same constant in every profile. **Returns:** one
 //! optimal strategy pair (a vertex of each player's optimal set) with the value; `complete` is
 //! false, since optimal strategy sets can be polytopes (`enum` lists their vertices).
-//! **Complexity:** a simplex run on an m × n fraction-free integer tableau: O(m·n) big-integer
-//! operations per pivot; the number of pivots is typically a small multiple of the support size.
-//! **Reference:** von Neumann (1928); Dantzig (1951); ALGORITHMS.md §10; the lexicographic rule of
-//! Dantzig, Orden & Wolfe (1955) against cycling.
+//! **Complexity:** two float simplex runs plus O(k³) exact integer operations for supports of size
+//! k; the fallback is a simplex run on an m × n fraction-free integer tableau, O(m·n) big-integer
+//! operations per pivot. **Reference:** von Neumann (1928); Dantzig (1951); ALGORITHMS.md §10;
+//! the lexicographic rule of Dantzig, Orden & Wolfe (1955) against cycling; Applegate, Cook, Dash &
+//! Espinoza (2007) for float-then-exact LP.
 //!
-//! With the row player's payoffs made positive integers `A` (a positive affine map, so optimal
-//! strategies are unchanged), the column player's problem `max 1ᵀw s.t. A·w ≤ 1, w ≥ 0` starts
-//! feasible at `w = 0`. Its optimum is `1/v` for the value `v` of `A`; `y = w / 1ᵀw`. The row player's
-//! strategy comes from the same final tableau: the reduced costs of the slack columns are the dual
-//! solution `u` of `min 1ᵀu s.t. Aᵀu ≥ 1`, and `x = u / 1ᵀu`. Entering columns are chosen by the
-//! largest reduced cost (Dantzig), leaving rows by the lexicographic ratio test, which cannot cycle.
+//! **Fast path:** a float LP (microlp, through good_lp) guesses the supports of optimal strategies
+//! and exact integer algebra turns them into the answer, verified with exact zero regret
+//! ([`super::float_lp`]). When the guess does not verify (float trouble, or a degenerate game whose
+//! float vertices have supports of different sizes) the exact simplex below runs instead, so the
+//! answer never depends on floating point.
+//!
+//! **Which optimal pair is returned:** the value is the same either way. When each player's optimal
+//! strategy is unique (every generic game) so is the pair. Otherwise the fast path returns the pair
+//! whose supports are those of microlp's vertex solutions, and the fallback the pair read from the
+//! simplex's final tableau; both are vertices of the optimal sets (`enum` lists them all).
+//! [`solve_simplex`] runs the exact simplex alone.
+//!
+//! **Exact simplex:** with the row player's payoffs made positive integers `A` (a positive affine
+//! map, so optimal strategies are unchanged), the column player's problem
+//! `max 1ᵀw s.t. A·w ≤ 1, w ≥ 0` starts feasible at `w = 0`. Its optimum is `1/v` for the value `v`
+//! of `A`; `y = w / 1ᵀw`. The row player's strategy comes from the same final tableau: the reduced
+//! costs of the slack columns are the dual solution `u` of `min 1ᵀu s.t. Aᵀu ≥ 1`, and
+//! `x = u / 1ᵀu` ([`super::simplex`]).
 //!
 //! Next: [`super::lemke_howson`] for general-sum games.
 
 use redline_models::strategic::StrategicGame;
 
-use super::tableau::{Int, Tableau, witness};
-use super::{Bimatrix, Solution, two_player};
+use super::tableau::{Int, witness};
+use super::{Bimatrix, Solution, float_lp, simplex, two_player};
 use crate::error::Error;
 
-/// An optimal strategy pair and the value of a two-player constant-sum game.
+/// An optimal strategy pair and the value of a two-player constant-sum game: the float fast path,
+/// then the exact simplex when the fast path's answer does not verify (see the module docs).
 ///
 /// # Examples
 /// ```
@@ -45,6 +59,18 @@ use crate::error::Error;
 /// [`Error::Unsupported`] for games that are not two-player constant-sum (naming `lcp` and `enum`, or
 /// `pure` for more players); [`Error::VerificationFailed`] if the result fails the exact check (a bug).
 pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
+    solve_with(game, true)
+}
+
+/// The same as [`solve`] with the exact simplex alone (no float step).
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_simplex(game: &StrategicGame) -> Result<Solution, Error> {
+    solve_with(game, false)
+}
+
+fn solve_with(game: &StrategicGame, float: bool) -> Result<Solution, Error> {
     let (a, b) = two_player(game, "lp")?;
     if !game.is_constant_sum() {
         return Err(Error::Unsupported {
@@ -52,44 +78,22 @@ pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
             reason: "the game is not zero-sum; use `lcp` (one equilibrium) or `enum` (all)".into(),
         });
     }
-    let equilibrium = run(&Bimatrix::new(&a, &b), witness())?;
+    let equilibrium = run(&Bimatrix::new(&a, &b), float, witness())?;
     Ok(Solution { equilibria: vec![equilibrium], complete: false })
 }
 
-/// The simplex run on the integer form; `_w` fixes the integer type.
-fn run<Z: Int>(game: &Bimatrix<Z>, _w: Z) -> Result<super::MixedEquilibrium, Error> {
-    let (m, n) = (game.m, game.n);
-    // Columns: w_0..w_{n−1}, then slacks s_0..s_{m−1}; rows: one per row strategy, then the objective
-    // row z − 1ᵀw = 0.
-    let mut rows: Vec<Vec<Z>> = (0..m)
-        .map(|i| {
-            let mut row = game.a.entries[i].clone();
-            row.extend((0..m).map(|k| Z::from_i64(i64::from(k == i))));
-            row
-        })
-        .collect();
-    let mut objective = vec![Z::from_i64(-1); n];
-    objective.extend((0..m).map(|_| Z::zero()));
-    rows.push(objective);
-    let mut rhs = vec![Z::from_i64(1); m];
-    rhs.push(Z::zero());
-    let mut t = Tableau::new(rows, rhs, (n..n + m).collect());
-    loop {
-        // Every reduced cost is over the same positive det, so the integers compare directly.
-        let entering = (0..n + m)
-            .filter(|&j| t.row_of(j).is_none() && t.at(m, j).is_negative())
-            .min_by(|&j, &k| t.at(m, j).cmp(t.at(m, k)).then(j.cmp(&k)));
-        let Some(s) = entering else { break };
-        let Some(r) = t.lex_min_ratio(s) else {
-            // A positive matrix bounds A·w ≤ 1, so the column always has a positive entry.
-            return Err(Error::VerificationFailed("the zero-sum LP is unbounded".into()));
-        };
-        t.pivot(r, s);
+/// The float step (when asked), then the simplex on the integer form; `_w` fixes the integer type.
+fn run<Z: Int>(game: &Bimatrix<Z>, float: bool, _w: Z) -> Result<super::MixedEquilibrium, Error> {
+    if float {
+        if let Some(e) = float_lp::equalize(game) {
+            return Ok(e);
+        }
     }
-    // y ∝ w (basic values), x ∝ u (reduced costs of the slacks); the common det cancels.
-    let ys: Vec<Z> = (0..n).map(|j| t.value(j)).collect();
-    let xs: Vec<Z> = (0..m).map(|i| t.at(m, n + i).clone()).collect();
-    game.verified(&xs, &ys)
+    let ones = vec![Z::from_i64(1); game.m];
+    let costs = vec![Z::from_i64(1); game.n];
+    let o = simplex::maximize(&game.a.entries, &ones, &costs)?;
+    // y ∝ w (the primal), x ∝ u (the dual); the common det cancels.
+    game.verified(&o.dual, &o.primal)
 }
 
 #[cfg(test)]
@@ -145,5 +149,61 @@ mod tests {
     fn general_sum_is_refused() {
         let err = solve(&game_f()).unwrap_err();
         assert!(err.to_string().contains("`lcp`") && err.to_string().contains("`enum`"), "{err}");
+    }
+
+    /// A random zero-sum game with payoffs in `-r..=r` from a simple deterministic generator.
+    fn random_zero_sum(n: usize, r: i64, seed: u64) -> StrategicGame {
+        let mut state = seed;
+        let mut next = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            i64::try_from(state >> 33).unwrap() % (2 * r + 1) - r
+        };
+        let a: Vec<Vec<i64>> = (0..n).map(|_| (0..n).map(|_| next()).collect()).collect();
+        let a: Vec<&[i64]> = a.iter().map(Vec::as_slice).collect();
+        zero_sum(&a)
+    }
+
+    #[test]
+    fn float_step_succeeds_on_generic_games() {
+        // The fast path must actually be taken (not silently fall back) on generic games.
+        for (n, seed) in [(5, 1), (20, 2), (40, 3)] {
+            let g = random_zero_sum(n, 50, seed);
+            let fast = fast_only(&g, witness());
+            let exact = solve_simplex(&g).unwrap().equilibria.remove(0);
+            assert_eq!(fast, Some(exact.strategies), "n = {n}");
+        }
+    }
+
+    /// The float step's strategies alone (`None` when it would fall back).
+    fn fast_only<Z: Int>(g: &StrategicGame, _w: Z) -> Option<Vec<Vec<Q>>> {
+        let (a, b) = g.bimatrix().unwrap();
+        float_lp::equalize(&Bimatrix::<Z>::new(&a, &b)).map(|e| e.strategies)
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// With and without the float step the value is identical and both pairs are optimal (exact
+        /// zero regret); small payoff ranges make degenerate games (non-unique optimal strategies)
+        /// common, and the pairs are then allowed to differ.
+        #[test]
+        fn float_step_changes_nothing_exact(
+            (m, n, cells) in (1usize..=6, 1usize..=6).prop_flat_map(|(m, n)| {
+                (Just(m), Just(n), proptest::collection::vec(-2i64..=2, m * n))
+            }),
+        ) {
+            let a: Vec<Vec<i64>> = (0..m).map(|i| cells[i * n..(i + 1) * n].to_vec()).collect();
+            let a: Vec<&[i64]> = a.iter().map(Vec::as_slice).collect();
+            let g = zero_sum(&a);
+            let fast = solve(&g).unwrap().equilibria.remove(0);
+            let slow = solve_simplex(&g).unwrap().equilibria.remove(0);
+            prop_assert_eq!(&fast.payoffs, &slow.payoffs);
+            for e in [&fast, &slow] {
+                let (r, p) = super::super::regret(&g, &e.strategies);
+                prop_assert!(r.is_zero());
+                prop_assert_eq!(&p, &e.payoffs);
+            }
+        }
     }
 }

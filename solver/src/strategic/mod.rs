@@ -6,6 +6,7 @@
 //! | `lp` | [`lp`] | two players, constant-sum | the value and one optimal strategy pair |
 //! | `lcp` | [`lemke_howson`] | two players | one equilibrium, or every one reachable by Lemke–Howson paths |
 //! | `enum` | [`enumeration`] | two players | every extreme equilibrium (degenerate games included) |
+//! | `stackelberg` | [`stackelberg`] | two players | the leader's optimal mixed commitment (strong Stackelberg) |
 //!
 //! Each method refuses a game outside its class with [`Error::Unsupported`], naming the method to
 //! use instead. Every equilibrium returned has been checked exactly, with regret 0, before it leaves
@@ -20,9 +21,12 @@
 //! Next: [`lemke_howson`] for the pivoting machinery, [`crate::verify`] for trees.
 
 pub mod enumeration;
+pub(crate) mod float_lp;
 pub mod lemke_howson;
 pub mod lp;
 pub mod pure;
+pub(crate) mod simplex;
+pub mod stackelberg;
 pub(crate) mod tableau;
 
 use redline_models::number::Q;

@@ -366,9 +366,13 @@ impl<Z: Int> Tableau<Z> {
     }
 
     /// The common denominator of the basic values.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn det(&self) -> &Z {
         &self.det
+    }
+
+    /// The right-hand side of row `i` (for an extra row such as an objective: `det` times its value).
+    pub(crate) fn rhs(&self, i: usize) -> &Z {
+        &self.rhs[i]
     }
 
     /// The basic variable of each constraint row.

@@ -15,6 +15,7 @@ pub mod equilibrium;
 pub mod error;
 pub mod play;
 pub mod poly;
+pub mod sequence;
 pub mod spe;
 pub mod strategic;
 pub mod threshold;

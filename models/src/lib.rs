@@ -15,6 +15,7 @@ pub mod expr;
 pub mod format;
 pub mod library;
 pub mod number;
+pub mod repeated;
 pub mod strategic;
 pub mod tree;
 

@@ -16,6 +16,7 @@ pub mod format;
 pub mod library;
 pub mod number;
 pub mod reduced;
+pub mod repeated;
 pub mod strategic;
 pub mod tree;
 

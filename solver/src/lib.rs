@@ -6,6 +6,7 @@
 //! - [`backward_induction`]: subgame-perfect equilibria of perfect-information trees (with chance).
 //! - [`verify`]: the exact checks every result passes before it is returned.
 //! - [`play`]: the path and the outcome distribution a profile induces.
+//! - [`repeated`]: the discount factors for which a repeated-game doctrine (an automaton) is an equilibrium.
 //!
 //! Start with [`backward_induction`].
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod equilibrium;
 pub mod error;
 pub mod play;
 pub mod poly;
+pub mod repeated;
 pub mod sequence;
 pub mod spe;
 pub mod strategic;

@@ -144,7 +144,8 @@ impl Poly {
     }
 
     /// Quotient and remainder of division by a nonzero polynomial.
-    fn div_rem(&self, d: &Poly) -> (Poly, Poly) {
+    #[must_use]
+    pub fn div_rem(&self, d: &Poly) -> (Poly, Poly) {
         let dd = d.degree().expect("division by a nonzero polynomial");
         let lead = d.0[dd].clone();
         let mut r = self.0.clone();
@@ -171,7 +172,9 @@ impl Poly {
         }
     }
 
-    fn gcd(&self, other: &Poly) -> Poly {
+    /// The monic greatest common divisor (zero when both are zero).
+    #[must_use]
+    pub fn gcd(&self, other: &Poly) -> Poly {
         let (mut a, mut b) = (self.clone(), other.clone());
         while !b.is_zero() {
             let r = a.div_rem(&b).1;

@@ -18,12 +18,15 @@
 //!
 //! Next: the model modules (`commitment.rs` first), or [`crate::tree`] for what they build.
 
+mod ceasefire;
 mod commitment;
 mod credibility;
 mod escalation;
 mod inspection;
 mod reciprocity;
 mod salami;
+
+pub use ceasefire::{RepeatedModel, find_repeated, repeated_models};
 
 use crate::error::{Error, closest};
 use crate::expr::Expr;
@@ -229,7 +232,8 @@ pub fn all() -> &'static [Model] {
 pub fn find(name: &str) -> Result<&'static Model, Error> {
     MODELS.iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownModel {
         name: name.to_string(),
-        suggestion: closest(name, MODELS.iter().map(|m| m.name)),
+        suggestion: closest(name, MODELS.iter().map(|m| m.name))
+            .or_else(|| ceasefire::closest_repeated(name)),
     })
 }
 

@@ -24,9 +24,10 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         let mut names: Vec<_> =
             std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         names.sort();
-        for p in names.into_iter().take(limit) {
-            let ext = p.extension().unwrap().to_string_lossy().into_owned();
-            out.push((ext, std::fs::read(&p).unwrap()));
+        for p in names.into_iter().filter(|p| p.is_file()).take(limit) {
+            if let Some(ext) = p.extension() {
+                out.push((ext.to_string_lossy().into_owned(), std::fs::read(&p).unwrap()));
+            }
         }
     }
     let gambit = std::path::Path::new("../shared/conformance/gambit-games/contrib");

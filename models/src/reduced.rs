@@ -260,6 +260,7 @@ pub fn reduce_with_limit(tree: &Tree, max_profiles: u64) -> Result<ReducedForm, 
     let mut table = vec![Q::zero(); n_profiles * n];
     let mut weighted: Vec<Q> = vec![Q::zero(); n];
     let mut digits = vec![0usize; n];
+    let mut lists: Vec<&[u32]> = Vec::with_capacity(n);
     for x in 0..n_nodes as NodeId {
         let xi = x as usize;
         if tree.kind(x) != NodeKind::Terminal || reach[xi].is_zero() {
@@ -272,8 +273,8 @@ pub fn reduce_with_limit(tree: &Tree, max_profiles: u64) -> Result<ReducedForm, 
         if weighted.iter().all(Q::is_zero) {
             continue;
         }
-        let lists: Vec<&[u32]> =
-            (0..n).map(|i| consistent[i][seq_at[xi * n + i] as usize].as_slice()).collect();
+        lists.clear();
+        lists.extend((0..n).map(|i| consistent[i][seq_at[xi * n + i] as usize].as_slice()));
         if lists.iter().any(|l| l.is_empty()) {
             continue;
         }

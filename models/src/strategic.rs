@@ -74,8 +74,10 @@ impl StrategicGame {
             if s.is_empty() {
                 return Err(Error::Invalid(format!("player `{p}` has no strategies")));
             }
-            for (k, label) in s.iter().enumerate() {
-                if s[..k].contains(label) {
+            // A hash set: a reduced strategic form can give a player hundreds of thousands of labels.
+            let mut seen = std::collections::HashSet::with_capacity(s.len());
+            for label in s {
+                if !seen.insert(label.as_str()) {
                     return Err(Error::Invalid(format!("strategy label `{label}` of `{p}` is used twice")));
                 }
             }

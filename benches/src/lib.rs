@@ -12,6 +12,8 @@
 //!
 //! This crate does not time anything itself; the benchmarks are in `benches/backward_induction.rs`.
 
+pub mod imperfect;
+
 use std::ops::RangeInclusive;
 
 use redline_models::expr::Expr;

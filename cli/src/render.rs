@@ -391,7 +391,9 @@ pub fn equilibrium_text(
     if total > listed {
         let _ = writeln!(out, "    … {} more decision nodes (use --format json for all)", total - listed);
     }
-    if e.ties.is_empty() {
+    if e.ties.is_empty() && matches!(e.profile, redline_solver::Profile::Behavior(_)) {
+        // Mixed moves are indifferences by nature; ties are not tracked inside mixed subgames.
+    } else if e.ties.is_empty() {
         let _ = writeln!(out, "  ties:     none (the choice at every node is strict)");
     } else {
         let _ = writeln!(
@@ -414,9 +416,10 @@ pub fn equilibrium_text(
             .collect();
         out.push_str(&table(&rows, "    "));
     }
+    let scope = if e.kind == redline_solver::Kind::Nash { "" } else { " in any subgame" };
     let _ = writeln!(
         out,
-        "  verified: exact regret {} (no player gains by deviating in any subgame)",
+        "  verified: exact regret {} (no player gains by deviating{scope})",
         style.fmt(&e.regret)
     );
     out

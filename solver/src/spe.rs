@@ -6,9 +6,12 @@
 //! A subgame whose own moves (outside the inner subgames already solved) are all at singleton
 //! information sets is solved by backward induction; one in which a single player moves (with
 //! chance) is a decision problem, solved exactly by dynamic programming over that player's
-//! information sets (perfect recall required). Subgames where several players move at
-//! non-singleton information sets need mixed-strategy methods and are refused for now.
-//! **Returns:** one pure SPE (the first optimal action at ties).
+//! information sets (perfect recall required). A subgame where two players move and some
+//! information set has several nodes is solved in behaviour strategies by the sequence form
+//! ([`crate::sequence`]: the LP when it is constant-sum, Lemke's algorithm otherwise); with more
+//! such players it is refused.
+//! **Returns:** one SPE: pure (the first optimal action at ties) unless a subgame needed the
+//! sequence form; [`solve_with_report`] also says which method solved each subgame.
 //! **Complexity:** O(N) exact operations plus the decision-problem weights.
 //! **Reference:** Selten (1975); Kuhn (1953) for perfect recall and behaviour strategies.
 
@@ -18,6 +21,7 @@ use redline_models::tree::{InfosetId, NodeId, NodeKind, Tree};
 use crate::backward_induction::{self, Options, Solution};
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
+use crate::sequence::SequenceForm;
 
 /// Marks every node that roots a subgame: every information set that meets its subtree lies inside
 /// it. Uses pre-order ranges: O(N).
@@ -54,19 +58,50 @@ pub fn subgame_roots(tree: &Tree) -> Vec<bool> {
     root
 }
 
+/// How one subgame was solved, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubgameReport {
+    /// The subgame's root node.
+    pub root: NodeId,
+    /// The method: `backward induction`, `decision problem`, `sequence-form lp` or
+    /// `sequence-form lcp`.
+    pub method: &'static str,
+    /// The players who move in it outside its inner subgames (tree indices).
+    pub players: Vec<usize>,
+}
+
 /// Solves `tree` for a subgame-perfect equilibrium.
 ///
 /// # Errors
 /// [`Error::Unsupported`] for subgames no available method handles; [`Error::VerificationFailed`] if
 /// the result fails the exact check (a bug).
 pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
+    solve_with_report(tree, options).map(|(s, _)| s)
+}
+
+/// [`solve`], also saying which method solved each subgame (outermost first). Two-player subgames
+/// with non-singleton information sets are solved by the sequence form ([`crate::sequence`]):
+/// the LP when the subgame is constant-sum, Lemke's algorithm otherwise; the profile is then in
+/// behaviour strategies and is checked to be a Nash equilibrium in every subgame.
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_with_report(tree: &Tree, options: &Options) -> Result<(Solution, Vec<SubgameReport>), Error> {
     if tree.is_perfect_information() {
-        return backward_induction::solve(tree, options);
+        let players: Vec<usize> = (0..tree.n_players()).collect();
+        let report = vec![SubgameReport { root: 0, method: "backward induction", players }];
+        return backward_induction::solve(tree, options).map(|s| (s, report));
     }
     let roots = subgame_roots(tree);
     let n_players = tree.n_players();
     let mut value: Vec<Option<Vec<Q>>> = vec![None; tree.len()];
     let mut choice: Vec<u32> = vec![0; tree.infosets().len()];
+    // Behaviour at the information sets of subgames solved in mixed strategies.
+    let mut mixed: Vec<Vec<Q>> = vec![Vec::new(); tree.infosets().len()];
+    let mut any_mixed = false;
+    let mut reports: Vec<SubgameReport> = Vec::new();
+    // Roots of the regions where every move is at a singleton information set.
+    let mut singleton_region: Vec<bool> = vec![false; tree.len()];
     let mut ties: Vec<Tie> = Vec::new();
     // Buffers shared by all subgames: each node belongs to one region, so entries never clash, and
     // allocating per subgame would cost O(nodes) for each of up to O(nodes) subgames.
@@ -80,11 +115,15 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
             continue;
         }
         let region = Region::new(tree, r, &roots);
-        let v = if region.all_singletons {
-            region.backward_induction(&value, &mut scratch, &mut choice, &mut ties)
+        let (v, method) = if region.all_singletons {
+            singleton_region[r as usize] = true;
+            (region.backward_induction(&value, &mut scratch, &mut choice, &mut ties), "backward induction")
         } else if region.players.len() == 1 {
             tree.check_perfect_recall().map_err(|reason| Error::Unsupported { method: "spe", reason })?;
-            region.decision_problem(&value, &mut scratch, &mut choice, &mut ties)
+            (region.decision_problem(&value, &mut scratch, &mut choice, &mut ties), "decision problem")
+        } else if region.players.len() == 2 {
+            any_mixed = true;
+            region.sequence_form(&value, &mut scratch, &mut mixed)?
         } else {
             let names: Vec<&str> = region.players.iter().map(|&p| tree.players()[p].as_str()).collect();
             let place = if r == 0 {
@@ -96,37 +135,102 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
                 method: "spe",
                 reason: format!(
                     "in {place}, {} move and one of them cannot observe everything before its move \
-                     (an information set with several nodes); such subgames need a mixed-strategy method \
-                     (sequence-form `lcp`/`lp`), which this version does not have yet",
-                    names.join(" and ")
+                     (an information set with several nodes); subgames with more than two such players \
+                     need `pure` on the subgame's reduced strategic form, which this version does not have",
+                    names.join(", ")
                 ),
             });
         };
+        reports.push(SubgameReport { root: r, method, players: region.players.clone() });
         value[r as usize] = Some(v);
     }
+    reports.reverse();
     let payoffs = value[0].clone().unwrap_or_else(|| vec![Q::zero(); n_players]);
-    let pure = choice;
-    let regret = crate::verify::subgame_regret(tree, &pure, &roots);
-    if !regret.regret.is_zero() || regret.payoffs != payoffs {
-        return Err(Error::VerificationFailed(format!(
-            "subgame decomposition gave regret {} at node {:?}",
-            regret.regret, regret.node
-        )));
-    }
+    let (profile, regret) = if any_mixed {
+        let behavior: Vec<Vec<Q>> = mixed
+            .into_iter()
+            .enumerate()
+            .map(|(h, b)| {
+                if b.is_empty() {
+                    let k = tree.actions(h as InfosetId).len() as u32;
+                    (0..k).map(|a| if a == choice[h] { Q::one() } else { Q::zero() }).collect()
+                } else {
+                    b
+                }
+            })
+            .collect();
+        let profile = Profile::Behavior(behavior);
+        let regret = behavior_subgame_regret(tree, &profile, &roots, &singleton_region, &payoffs)?;
+        (profile, regret)
+    } else {
+        let regret = crate::verify::subgame_regret(tree, &choice, &roots);
+        if !regret.regret.is_zero() || regret.payoffs != payoffs {
+            return Err(Error::VerificationFailed(format!(
+                "subgame decomposition gave regret {} at node {:?}",
+                regret.regret, regret.node
+            )));
+        }
+        (Profile::Pure(choice), regret.regret)
+    };
     ties.sort_by_key(|t| t.node);
     // Enumerating every SPE of imperfect-information games is not available yet: the list is
-    // complete only when no mover was indifferent anywhere.
-    let complete = ties.is_empty();
-    Ok(Solution {
-        equilibria: vec![Equilibrium {
-            kind: Kind::SubgamePerfect,
-            payoffs,
-            profile: Profile::Pure(pure),
-            regret: regret.regret,
-            ties,
-        }],
+    // complete only when no mover was indifferent anywhere and every subgame had a pure solution.
+    let complete = ties.is_empty() && !any_mixed;
+    let solution = Solution {
+        equilibria: vec![Equilibrium { kind: Kind::SubgamePerfect, payoffs, profile, regret, ties }],
         complete,
-    })
+    };
+    Ok((solution, reports))
+}
+
+/// Checks a behaviour profile for subgame perfection: no profitable one-node deviation in the
+/// regions solved by backward induction, and a Nash equilibrium in every other subgame (an exact
+/// best-response pass over each player's information sets). Returns the regret (zero) or
+/// [`Error::VerificationFailed`].
+fn behavior_subgame_regret(
+    tree: &Tree,
+    profile: &Profile,
+    roots: &[bool],
+    singleton_region: &[bool],
+    payoffs: &[Q],
+) -> Result<Q, Error> {
+    let values = crate::play::node_values(tree, profile);
+    if values[0] != payoffs {
+        return Err(Error::VerificationFailed("subgame values do not add up to the game's payoffs".into()));
+    }
+    let mut region_of: Vec<NodeId> = vec![0; tree.len()];
+    for x in 0..tree.len() as NodeId {
+        region_of[x as usize] = match tree.parent(x) {
+            Some(p) if !roots[x as usize] => region_of[p as usize],
+            _ => x,
+        };
+        if tree.kind(x) != NodeKind::Decision {
+            continue;
+        }
+        let r = region_of[x as usize];
+        if x == r && !singleton_region[x as usize] {
+            let check = crate::sequence::regret::nash_regret(tree, x, profile);
+            if !check.regret.is_zero() {
+                return Err(Error::VerificationFailed(format!(
+                    "the subgame at node {x} is not in equilibrium: {} gains {}",
+                    tree.players()[check.player.unwrap_or(0)],
+                    check.regret
+                )));
+            }
+        }
+        if singleton_region[r as usize] {
+            let i = tree.player_of(x);
+            let best =
+                tree.children(x).map(|c| &values[c as usize][i]).max().expect("decision nodes have actions");
+            if *best > values[x as usize][i] {
+                return Err(Error::VerificationFailed(format!(
+                    "{} gains by deviating at node {x}",
+                    tree.players()[i]
+                )));
+            }
+        }
+    }
+    Ok(Q::zero())
 }
 
 /// Per-node and per-information-set buffers shared by every subgame of one solve.
@@ -202,6 +306,56 @@ impl<'t> Region<'t> {
             }
         }
         acc
+    }
+
+    /// Two players: the sequence form of the region (inner subgames as leaves with their values),
+    /// solved by Lemke's algorithm; the LP when the region is constant-sum (reported as `lp`).
+    /// Writes the behaviour at the region's information sets and returns the region's value.
+    fn sequence_form(
+        &self,
+        value: &[Option<Vec<Q>>],
+        scratch: &mut Scratch,
+        mixed: &mut [Vec<Q>],
+    ) -> Result<(Vec<Q>, &'static str), Error> {
+        let t = self.tree;
+        let mut players = [self.players[0], self.players[1]];
+        players.sort_unstable();
+        let leaf = |x: NodeId| if self.is_inner(x, value) { value[x as usize].clone() } else { None };
+        let form = SequenceForm::new(t, self.root, players, &leaf, "spe")?;
+        let mut sum: Option<Q> = None;
+        let mut constant = true;
+        for &x in &self.nodes {
+            if let Some(v) = self.leaf_value(x, value) {
+                let s = &v[players[0]] + &v[players[1]];
+                constant &= sum.as_ref().is_none_or(|t| *t == s);
+                sum.get_or_insert(s);
+            }
+        }
+        let plans = crate::sequence::lemke::solve(&form, &crate::sequence::Options::default())?;
+        form.behavior(&plans, mixed);
+        let local = &mut scratch.local;
+        for &x in self.nodes.iter().rev() {
+            let v = match self.leaf_value(x, value) {
+                Some(v) => v,
+                None if t.kind(x) == NodeKind::Chance => self.chance(x, local),
+                None => {
+                    let h = t.infoset_of(x) as usize;
+                    let mut acc = vec![Q::zero(); t.n_players()];
+                    for (c, p) in t.children(x).zip(&mixed[h]) {
+                        if p.is_zero() {
+                            continue;
+                        }
+                        for (a, v) in acc.iter_mut().zip(self.expect(local, c)) {
+                            *a = &*a + &(p * &v);
+                        }
+                    }
+                    acc
+                }
+            };
+            local[x as usize] = Some(v);
+        }
+        let method = if constant { "sequence-form lp" } else { "sequence-form lcp" };
+        Ok((self.expect(local, self.nodes[0]), method))
     }
 
     fn backward_induction(
@@ -411,19 +565,52 @@ mod tests {
     }
 
     #[test]
-    fn refuses_two_player_imperfect_subgames() {
-        // Matching pennies as a tree: B does not see A's move.
+    fn solves_two_player_imperfect_subgames() {
+        // Matching pennies as a tree (B does not see A's move), after an outside option for A worth
+        // 1/2 to her: she takes it, and the pennies subgame is played at 1/2 each.
         let mut b = TreeBuilder::new("MP", vec!["A".into(), "B".into()]);
         let ht = b.actions(&["h", "t"]).unwrap();
+        let io = b.actions(&["in", "out"]).unwrap();
         let hb = b.infoset(1, "B", ht).unwrap();
+        b.decision_new(0, io).unwrap();
         b.decision_new(0, ht).unwrap();
         for (first, second) in [(["1", "-1"], ["-1", "1"]), (["-1", "1"], ["1", "-1"])] {
             b.decision(hb).unwrap();
             b.terminal_values(&[q(first[0]), q(first[1])]).unwrap();
             b.terminal_values(&[q(second[0]), q(second[1])]).unwrap();
         }
+        b.terminal_values(&[q("1/2"), q("0")]).unwrap();
+        let t = b.finish().unwrap();
+        let (sol, reports) = solve_with_report(&t, &Options::default()).unwrap();
+        let e = &sol.equilibria[0];
+        assert_eq!(e.payoffs, vec![q("1/2"), q("0")]);
+        let Profile::Behavior(beh) = &e.profile else { panic!("behaviour profile") };
+        // Information sets in order of creation: B's, A's first move, A's pennies.
+        assert_eq!(beh[1], vec![q("0"), q("1")], "A goes out");
+        assert_eq!(beh[0], vec![q("1/2"), q("1/2")]);
+        assert_eq!(beh[2], vec![q("1/2"), q("1/2")]);
+        let methods: Vec<(NodeId, &str)> = reports.iter().map(|r| (r.root, r.method)).collect();
+        assert_eq!(methods, vec![(0, "backward induction"), (1, "sequence-form lp")]);
+    }
+
+    #[test]
+    fn refuses_three_player_imperfect_subgames() {
+        let mut b = TreeBuilder::new("3", vec!["A".into(), "B".into(), "C".into()]);
+        let ht = b.actions(&["h", "t"]).unwrap();
+        let hb = b.infoset(1, "B", ht).unwrap();
+        let hc = b.infoset(2, "C", ht).unwrap();
+        b.decision_new(0, ht).unwrap();
+        for _ in 0..2 {
+            b.decision(hb).unwrap();
+            for _ in 0..2 {
+                b.decision(hc).unwrap();
+                b.terminal_values(&[q("1"), q("0"), q("0")]).unwrap();
+                b.terminal_values(&[q("0"), q("1"), q("0")]).unwrap();
+            }
+        }
         let t = b.finish().unwrap();
         let err = solve(&t, &Options::default()).unwrap_err();
         assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+        assert!(err.to_string().contains("pure"), "{err}");
     }
 }

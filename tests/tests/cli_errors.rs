@@ -202,14 +202,12 @@ fn unknown_model_with_suggestion() {
 }
 
 #[test]
-fn imperfect_information_is_refused_with_another_method_named() {
+fn lp_on_a_general_sum_tree_names_lcp() {
     check_example(
-        &["solve", "examples/imperfect-matching.ron"],
+        &["solve", "examples/entry.ron", "--method", "lp"],
         2,
-        "error: examples/imperfect-matching.ron: spe cannot solve this game: in the subgame at node 1 (attack), \
-         Attacker and Defender move and one of them cannot observe everything before its move (an information \
-         set with several nodes); such subgames need a mixed-strategy method (sequence-form `lcp`/`lp`), which \
-         this version does not have yet",
+        "error: examples/entry.ron: lp cannot solve this game: the payoffs are not zero-sum (or constant-sum) \
+         at every leaf; use `--method lcp` for general-sum two-player games",
     );
 }
 

@@ -544,6 +544,7 @@ fn every_model_builds_and_solves_at_defaults() {
             "reciprocity",
             "credibility",
             "escalation",
+            "ceasefire-finite",
             "inspection",
             "inspection-zero-sum"
         ]

@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod models;
 pub mod reduced;
+pub mod sequence;
 pub mod solve;
 pub mod sweep;
 pub mod threshold;

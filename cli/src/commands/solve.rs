@@ -49,6 +49,9 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         },
         m => m,
     };
+    if matches!(method, Method::Lp | Method::Lcp) {
+        return super::sequence::run(args, &tree, &source, method);
+    }
     if method != Method::Spe {
         bail!(
             "{source}: method `{}` is not available in this version; use `--method spe` (subgame-perfect equilibria)",
@@ -60,8 +63,9 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         all: args.all,
         max_equilibria: args.max_equilibria.max(1),
     };
-    let solution = redline_solver::spe::solve(&tree, &options)
+    let (solution, subgames) = redline_solver::spe::solve_with_report(&tree, &options)
         .map_err(|e| anyhow::Error::new(e).context(source.clone()))?;
+    let imperfect = !tree.is_perfect_information();
     let style = NumberStyle { float: args.float, decimals: args.decimals };
     let regimes: Vec<Option<String>> = solution
         .equilibria
@@ -86,7 +90,14 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                     .map(|(e, r)| render::equilibrium_json(&tree, e, r.clone(), style))
                     .collect(),
             };
-            let mut s = serde_json::to_string_pretty(&json)?;
+            let mut s = if imperfect {
+                let mut v = serde_json::to_value(&json)?;
+                v["subgames"] = super::sequence::subgames_json(&tree, &subgames);
+                super::sequence::add_beliefs_json(&mut v, &tree, &solution.equilibria, style);
+                serde_json::to_string_pretty(&v)?
+            } else {
+                serde_json::to_string_pretty(&json)?
+            };
             s.push('\n');
             s
         }
@@ -105,6 +116,9 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                 let numbers =
                     if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
                 let _ = writeln!(s, "  method:     spe ({how}), {numbers}");
+                if imperfect {
+                    s.push_str(&super::sequence::subgames_text(&tree, &subgames));
+                }
             }
             if let Some(m) = model {
                 for note in (m.notes)(&tree) {
@@ -113,11 +127,23 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
             }
             let n = solution.equilibria.len();
             for (k, (e, r)) in solution.equilibria.iter().zip(&regimes).enumerate() {
-                let count = if solution.complete { format!("{n}") } else { format!("{n} found, more exist") };
+                let count = if solution.complete {
+                    format!("{n}")
+                } else if e.ties.is_empty() && matches!(e.profile, Profile::Behavior(_)) {
+                    format!("{n} found (subgames solved by the sequence form may have others)")
+                } else {
+                    format!("{n} found, more exist")
+                };
                 let _ = writeln!(s, "\nSubgame-perfect equilibrium {} of {count}", k + 1);
                 s.push_str(&render::equilibrium_text(&tree, e, r.as_deref(), style, args.quiet));
+                if imperfect && !args.quiet {
+                    s.push_str(&super::sequence::beliefs_text(&tree, e, style));
+                }
             }
-            if !solution.complete && !args.all && !args.quiet {
+            let tied = solution.equilibria.iter().any(|e| !e.ties.is_empty());
+            if !solution.complete && !tied {
+                // Only sequence-form subgames make the list incomplete; nothing to add.
+            } else if !solution.complete && !args.all && !args.quiet {
                 let _ = writeln!(
                     s,
                     "\nOther subgame-perfect equilibria exist because of the ties above: list them with --all."

@@ -19,6 +19,7 @@
 //! Next: the model modules (`commitment.rs` first), or [`crate::tree`] for what they build.
 
 mod ceasefire;
+mod ceasefire_finite;
 mod commitment;
 mod credibility;
 mod escalation;
@@ -185,13 +186,14 @@ impl Model {
     }
 }
 
-static MODELS: [Model; 8] = [
+static MODELS: [Model; 9] = [
     commitment::MODEL,
     commitment::MODEL_VOLATILE,
     salami::MODEL,
     reciprocity::MODEL,
     credibility::MODEL,
     escalation::MODEL,
+    ceasefire_finite::MODEL,
     inspection::MODEL,
     inspection::MODEL_ZERO_SUM,
 ];

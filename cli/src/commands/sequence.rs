@@ -1,0 +1,198 @@
+//! The tree path of `redline solve` for mixed behaviour: `--method lp|lcp` on trees (the sequence
+//! form), and the parts of `spe` output that only imperfect-information trees have (which method
+//! solved each subgame, beliefs at information sets).
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use redline_models::tree::{InfosetId, NodeKind, Tree};
+use redline_solver::spe::SubgameReport;
+use redline_solver::{Equilibrium, sequence};
+use serde_json::{Value, json};
+
+use crate::args::{Format, Method, SolveArgs};
+use crate::render::{self, NumberStyle, SolveJson};
+
+/// The most subgames listed one by one in text output.
+const MAX_SUBGAME_ROWS: usize = 20;
+
+/// `redline solve TREE --method lp|lcp`: one equilibrium from the sequence form.
+pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Result<u8> {
+    let options = sequence::Options::default();
+    let solution = match method {
+        Method::Lp => sequence::solve_lp(tree, &options),
+        _ => sequence::solve_lcp(tree, &options),
+    }
+    .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+    let style = NumberStyle { float: args.float, decimals: args.decimals };
+    let out = match args.format {
+        Format::Json => {
+            let json = SolveJson {
+                schema: "redline/solve/1",
+                game: render::game_json(tree, source, style),
+                method: method.as_str().to_string(),
+                arithmetic: if args.float { "float" } else { "exact" },
+                complete: solution.complete,
+                equilibria: solution
+                    .equilibria
+                    .iter()
+                    .map(|e| render::equilibrium_json(tree, e, None, style))
+                    .collect(),
+            };
+            let mut v = serde_json::to_value(&json)?;
+            add_beliefs_json(&mut v, tree, &solution.equilibria, style);
+            let mut s = serde_json::to_string_pretty(&v)?;
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            let _ = writeln!(s, "{}", if tree.title.is_empty() { source } else { tree.title.as_str() });
+            if !args.quiet {
+                let _ = writeln!(s, "  source:     {source}");
+                let what = if method == Method::Lp {
+                    "lp (sequence form, zero-sum: optimal behaviour strategies and the value)"
+                } else {
+                    "lcp (Lemke's algorithm on the sequence form, traced from the uniform strategies)"
+                };
+                let _ = writeln!(s, "  method:     {what}, exact arithmetic");
+            }
+            for e in &solution.equilibria {
+                if method == Method::Lp {
+                    let _ = writeln!(
+                        s,
+                        "\nOptimal strategies (the value of the game to {} is {})",
+                        tree.players()[0],
+                        style.fmt(&e.payoffs[0])
+                    );
+                } else {
+                    let _ = writeln!(s, "\nNash equilibrium (one of possibly several)");
+                }
+                s.push_str(&render::equilibrium_text(tree, e, None, style, args.quiet));
+                if !args.quiet {
+                    s.push_str(&beliefs_text(tree, e, style));
+                }
+            }
+            s
+        }
+    };
+    print!("{out}");
+    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+}
+
+/// Text lines saying how the subgames were solved (for trees with imperfect information).
+pub fn subgames_text(tree: &Tree, reports: &[SubgameReport]) -> String {
+    let mut s = String::new();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for r in reports {
+        match counts.iter_mut().find(|(m, _)| *m == r.method) {
+            Some(c) => c.1 += 1,
+            None => counts.push((r.method, 1)),
+        }
+    }
+    let summary: Vec<String> = counts.iter().map(|(m, c)| format!("{c} by {m}")).collect();
+    let _ = writeln!(s, "  subgames:   {} ({})", reports.len(), summary.join(", "));
+    let listed: Vec<&SubgameReport> =
+        reports.iter().filter(|r| r.method != "backward induction").take(MAX_SUBGAME_ROWS).collect();
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|r| {
+            let names: Vec<&str> = r.players.iter().map(|&p| tree.players()[p].as_str()).collect();
+            vec![
+                format!("node {}", r.root),
+                render::labelled_place(tree, r.root),
+                r.method.to_string(),
+                names.join(", "),
+            ]
+        })
+        .collect();
+    s.push_str(&render::table(&rows, "    "));
+    s
+}
+
+/// The `subgames` JSON list: each subgame root and the method that solved it.
+pub fn subgames_json(tree: &Tree, reports: &[SubgameReport]) -> Value {
+    Value::Array(
+        reports
+            .iter()
+            .map(|r| {
+                json!({
+                    "node": r.root.to_string(),
+                    "method": r.method,
+                    "players": r.players.iter().map(|&p| tree.players()[p].clone()).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The nodes of each information set, in node order.
+fn members(tree: &Tree) -> Vec<Vec<u32>> {
+    let mut m = vec![Vec::new(); tree.infosets().len()];
+    for x in 0..tree.len() as u32 {
+        if tree.kind(x) == NodeKind::Decision {
+            m[tree.infoset_of(x) as usize].push(x);
+        }
+    }
+    m
+}
+
+/// Adds `beliefs` to each equilibrium of a `redline/solve/1` value: per player and information set
+/// (in the order of `game.infosets`), the nodes, whether play reaches the set, and the conditional
+/// probability of each node by Bayes' rule (null off the path).
+pub fn add_beliefs_json(v: &mut Value, tree: &Tree, equilibria: &[Equilibrium], style: NumberStyle) {
+    let members = members(tree);
+    let Some(list) = v.get_mut("equilibria").and_then(Value::as_array_mut) else { return };
+    for (obj, e) in list.iter_mut().zip(equilibria) {
+        let beliefs = sequence::beliefs::beliefs(tree, &e.profile);
+        let per_player: Vec<Value> = (0..tree.n_players())
+            .map(|i| {
+                Value::Array(
+                    tree.player_infosets(i)
+                        .iter()
+                        .map(|&h| {
+                            let b = &beliefs[h as usize];
+                            json!({
+                                "nodes": members[h as usize].iter().map(u32::to_string).collect::<Vec<_>>(),
+                                "on_path": b.is_some(),
+                                "probabilities": b.as_ref().map(|p| p.iter().map(|q| style.fmt(q)).collect::<Vec<_>>()),
+                            })
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        if let Some(o) = obj.as_object_mut() {
+            o.insert("beliefs".into(), Value::Array(per_player));
+        }
+    }
+}
+
+/// Text lines with the beliefs at information sets with several nodes.
+pub fn beliefs_text(tree: &Tree, e: &Equilibrium, style: NumberStyle) -> String {
+    let members = members(tree);
+    let beliefs = sequence::beliefs::beliefs(tree, &e.profile);
+    let mut rows = Vec::new();
+    for (h, nodes) in members.iter().enumerate() {
+        if nodes.len() < 2 || rows.len() >= render::MAX_TEXT_ROWS {
+            continue;
+        }
+        let h = h as InfosetId;
+        let player = tree.players()[tree.infosets()[h as usize].player as usize].clone();
+        let what = match &beliefs[h as usize] {
+            Some(p) => {
+                let parts: Vec<String> =
+                    nodes.iter().zip(p).map(|(x, q)| format!("node {x}: {}", style.fmt(q))).collect();
+                parts.join(", ")
+            }
+            None => "off the path (reached with probability 0; no beliefs by Bayes' rule)".into(),
+        };
+        rows.push(vec![player, tree.infoset_name(h), what]);
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("  beliefs at information sets (Bayes' rule on the equilibrium's play):\n");
+    s.push_str(&render::table(&rows, "    "));
+    s
+}

@@ -72,6 +72,9 @@ pub struct SolveArgs {
     /// Stop after this many equilibria with `--all` (the output then says it is incomplete).
     #[arg(long, default_value_t = 10_000)]
     pub max_equilibria: usize,
+    /// The leader with `--method stackelberg` (a player name; default the first player).
+    #[arg(long, value_name = "PLAYER")]
+    pub leader: Option<String>,
     /// How to choose among optimal actions at a tie (`first`, `favor:PLAYER`, `against:PLAYER`).
     #[arg(long, default_value = "first", value_name = "RULE")]
     pub tie_break: String,
@@ -210,6 +213,8 @@ pub enum Method {
     Lcp,
     /// Two-player: all extreme equilibria.
     Enum,
+    /// Two-player: the leader's optimal mixed commitment (strong Stackelberg; see `--leader`).
+    Stackelberg,
     /// Sequential equilibrium.
     Sequential,
     /// Repeated games: one-shot deviation check.
@@ -226,6 +231,7 @@ impl Method {
             Method::Lp => "lp",
             Method::Lcp => "lcp",
             Method::Enum => "enum",
+            Method::Stackelberg => "stackelberg",
             Method::Sequential => "sequential",
             Method::Repeated => "repeated",
         }

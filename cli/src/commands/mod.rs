@@ -3,5 +3,6 @@
 pub mod convert;
 pub mod models;
 pub mod solve;
+pub mod stackelberg;
 pub mod sweep;
 pub mod threshold;

@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the exact strategic-form methods on random square bimatrix games.
 //!
-//! - `strategic/lp`: `lp::solve` on random zero-sum N×N games, N = 10, 50, 100, 200;
+//! - `strategic/lp`: `lp::solve` (float LP, exact repair and verification) on random zero-sum N×N
+//!   games, N = 10, 50, 100, 200;
 //! - `strategic/lcp`: `lemke_howson::solve` (label 0) on random general-sum N×N games, N = 10, 50, 100;
 //! - `strategic/enum`: `enumeration::solve` on random general-sum N×N games, N = 4, 6, 8, 10.
 //!

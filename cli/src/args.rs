@@ -82,6 +82,9 @@ pub struct SolveArgs {
     /// With `--method enum`: also list the maximal convex sets (components) of equilibria.
     #[arg(long)]
     pub components: bool,
+    /// The leader with `--method stackelberg` (a player name; default the first player).
+    #[arg(long, value_name = "PLAYER")]
+    pub leader: Option<String>,
     /// How to choose among optimal actions at a tie (`first`, `favor:PLAYER`, `against:PLAYER`).
     #[arg(long, default_value = "first", value_name = "RULE")]
     pub tie_break: String,
@@ -220,6 +223,8 @@ pub enum Method {
     Lcp,
     /// Two-player: all extreme equilibria.
     Enum,
+    /// Two-player: the leader's optimal mixed commitment (strong Stackelberg; see `--leader`).
+    Stackelberg,
     /// Sequential equilibrium.
     Sequential,
     /// Repeated games: one-shot deviation check.
@@ -236,6 +241,7 @@ impl Method {
             Method::Lp => "lp",
             Method::Lcp => "lcp",
             Method::Enum => "enum",
+            Method::Stackelberg => "stackelberg",
             Method::Sequential => "sequential",
             Method::Repeated => "repeated",
         }

@@ -5,6 +5,7 @@ pub mod models;
 pub mod reduced;
 pub mod sequence;
 pub mod solve;
+pub mod stackelberg;
 pub mod sweep;
 pub mod threshold;
 pub mod threshold_mixed;

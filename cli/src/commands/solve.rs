@@ -33,6 +33,9 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
+    if args.leader.is_some() && args.method != Method::Stackelberg {
+        bail!("--leader applies only to --method stackelberg");
+    }
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
         return run_strategic(args, g, &loaded.source, None);
@@ -207,6 +210,11 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option
         Method::Auto => Method::Pure,
         m => m,
     };
+    if method == Method::Stackelberg {
+        let style = NumberStyle { float: args.float, decimals: args.decimals };
+        let parameters = parameter_line(g.parameters(), g.parameter_values(), style);
+        return super::stackelberg::run(args, g, source, parameters);
+    }
     let solution: MixedSolution = match method {
         Method::Pure => strategic::pure::solve(g),
         Method::Lp => strategic::lp::solve(g),

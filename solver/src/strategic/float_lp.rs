@@ -1,18 +1,21 @@
 //! The float step of `lp`: a floating-point LP guesses the supports of optimal strategies, and exact
 //! integer algebra turns the guess into a verified answer (or reports that it cannot).
 //!
-//! **Used by:** [`super::lp`]. **Complexity:** two float simplex runs (microlp through good_lp) on the
-//! m × n game, then two k × k fraction-free eliminations for supports of size k: O(k³) integer
-//! operations on numbers bounded by k-minors of the matrix (Hadamard's bound). **Reference:**
+//! **Used by:** [`super::lp`]. **Complexity:** one float simplex run (microlp through good_lp) on the
+//! m × n game (two when the first guess fails), then one k × k multi-modular solve
+//! ([`super::modular`]) for supports of size k: O(k³) word operations per prime, with as many
+//! primes as the Cramer numerators need (Hadamard's bound); big-integer Bareiss elimination when
+//! the payoffs do not fit a machine word. **Reference:**
 //! ALGORITHMS.md §10; Applegate, Cook, Dash & Espinoza (2007), QSopt_ex (float LP, exact repair);
 //! Bareiss (1968).
 //!
 //! With the row player's payoffs made positive integers `A`, the column player's LP is
-//! `max 1ᵀw s.t. A·w ≤ 1, w ≥ 0` and the row player's `min 1ᵀu s.t. Aᵀu ≥ 1, u ≥ 0`; their supports
-//! `T` and `S` (entries above [`SUPPORT_TOLERANCE`] of the largest) are the float guess. When
-//! `|S| = |T|`, the square block `M = A[S, T]` gives the exact candidates `M·w = 1` and `Mᵀ·u = 1`
-//! (the equalizer systems: every strategy in one player's support earns the same against the
-//! other's), solved by Bareiss elimination as integer numerators over `det M`. The candidate pair is
+//! `max 1ᵀw s.t. A·w ≤ 1, w ≥ 0`; its support `T` (entries above [`SUPPORT_TOLERANCE`] of the
+//! largest) and its tight rows `S` (within [`TIGHT_TOLERANCE`]) are the float guess, and if that
+//! fails, `S` is the support of the row player's `min 1ᵀu s.t. Aᵀu ≥ 1, u ≥ 0`. When `|S| = |T|`,
+//! the square block `M = A[S, T]` gives the exact candidates `M·w = 1` and `Mᵀ·u = 1` (the
+//! equalizer systems: every strategy in one player's support earns the same against the other's),
+//! solved as integer numerators over `det M`. The candidate pair is
 //! then checked by [`Bimatrix::verified`]: non-negative weights and exact zero regret, which for a
 //! zero-sum game means both strategies are optimal. Any failure (a float error, unequal support
 //! sizes in degenerate games, a singular block, a negative weight, a positive regret) returns `None`
@@ -20,15 +23,28 @@
 
 use good_lp::{Expression, ProblemVariables, Solution as _, SolverModel, Variable, microlp, variable};
 
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+use redline_models::number::Q;
+
 use super::tableau::Int;
-use super::{Bimatrix, MixedEquilibrium};
+use super::{Bimatrix, MixedEquilibrium, modular};
 
 /// A float LP value counts as positive when it exceeds this fraction of the largest value of the
 /// same solution. microlp works to 1e-10 absolute on a matrix scaled into (0, 1]; a wrong support
 /// is caught by the exact check, so this only trades fallbacks against nothing.
 pub(crate) const SUPPORT_TOLERANCE: f64 = 1e-9;
 
+/// A row counts as tight at the column player's float solution `w` when `(A·w)_i` reaches
+/// `1 − TIGHT_TOLERANCE` (the matrix is scaled into (0, 1], the right-hand side is 1).
+pub(crate) const TIGHT_TOLERANCE: f64 = 1e-7;
+
 /// The exact optimal pair from the float supports, or `None` when the float guess does not verify.
+///
+/// The column player's LP alone gives both supports in the common case: its support `T`, and the
+/// rows tight at its solution as `S` (complementary slackness; in a generic game the tight rows
+/// are exactly the row player's support). Only when that guess fails is the row player's LP run
+/// for `S`.
 pub(crate) fn equalize<Z: Int>(game: &Bimatrix<Z>) -> Option<MixedEquilibrium> {
     let (m, n) = (game.m, game.n);
     if m == 0 || n == 0 {
@@ -42,20 +58,43 @@ pub(crate) fn equalize<Z: Int>(game: &Bimatrix<Z>) -> Option<MixedEquilibrium> {
         return None;
     }
     let floats: Vec<Vec<f64>> = floats.iter().map(|r| r.iter().map(|v| v / max).collect()).collect();
-    let t = support(&float_lp(&floats, false)?);
+    let w = float_lp(&floats, false)?;
+    let t = support(&w);
+    let tight: Vec<usize> = (0..m)
+        .filter(|&i| floats[i].iter().zip(&w).map(|(a, x)| a * x).sum::<f64>() >= 1.0 - TIGHT_TOLERANCE)
+        .collect();
+    if let Some(e) = candidate(game, &tight, &t) {
+        return Some(e);
+    }
     let s = support(&float_lp(&floats, true)?);
+    candidate(game, &s, &t)
+}
+
+/// The pair equalizing on row support `s` and column support `t` (equal sizes), verified exactly.
+fn candidate<Z: Int>(game: &Bimatrix<Z>, s: &[usize], t: &[usize]) -> Option<MixedEquilibrium> {
     if s.len() != t.len() || s.is_empty() {
         return None;
     }
     let block: Vec<Vec<Z>> =
         s.iter().map(|&i| t.iter().map(|&j| game.a.entries[i][j].clone()).collect()).collect();
-    let transposed: Vec<Vec<Z>> =
-        (0..t.len()).map(|c| block.iter().map(|r| r[c].clone()).collect()).collect();
-    let ones = vec![Z::from_i64(1); s.len()];
-    let w = solve_exact(block, &ones)?;
-    let u = solve_exact(transposed, &ones)?;
-    let mut xs = vec![Z::zero(); m];
-    let mut ys = vec![Z::zero(); n];
+    let small: Option<Vec<Vec<i64>>> = block
+        .iter()
+        .map(|r| r.iter().map(|z| z.to_q().to_parts().0.to_i64()).collect::<Option<Vec<i64>>>())
+        .collect();
+    let (w, u) = if let Some(small) = small {
+        // Word-size entries: the multi-modular solver, much faster than big-integer elimination.
+        let (w, u) = modular::solve_both(&small)?;
+        let z =
+            |v: Vec<BigInt>| -> Vec<Z> { v.into_iter().map(|b| Z::from_integral_q(&Q::from(b))).collect() };
+        (z(w), z(u))
+    } else {
+        let transposed: Vec<Vec<Z>> =
+            (0..t.len()).map(|c| block.iter().map(|r| r[c].clone()).collect()).collect();
+        let ones = vec![Z::from_i64(1); s.len()];
+        (solve_exact(block, &ones)?, solve_exact(transposed, &ones)?)
+    };
+    let mut xs = vec![Z::zero(); game.m];
+    let mut ys = vec![Z::zero(); game.n];
     for (k, &i) in s.iter().enumerate() {
         xs[i] = u[k].clone();
     }

@@ -24,6 +24,7 @@ pub mod enumeration;
 pub(crate) mod float_lp;
 pub mod lemke_howson;
 pub mod lp;
+pub(crate) mod modular;
 pub mod pure;
 pub(crate) mod simplex;
 pub mod stackelberg;

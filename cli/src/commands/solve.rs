@@ -33,6 +33,9 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
+    if let Some(r) = super::repeated::load(&args.game)? {
+        return super::repeated::solve(args, &r);
+    }
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
         return run_strategic(args, g, &loaded.source);

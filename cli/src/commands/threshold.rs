@@ -80,6 +80,9 @@ fn describe(tree: &Tree, model: Option<&Model>, region: &Region, param: &str) ->
 
 /// Runs `redline threshold`.
 pub fn run(args: &ThresholdArgs) -> Result<u8> {
+    if let Some(r) = super::repeated::load(&args.game)? {
+        return super::repeated::threshold(args, &r);
+    }
     let (tree, source, model) = load(&args.game)?.into_tree("`threshold`")?;
     let (dfrom, dto) = default_range(&tree, &args.param);
     let from = args.from.as_deref().map(|t| parse_q("from", t)).transpose()?.unwrap_or(dfrom);

@@ -3,8 +3,10 @@
 //! - [`value`]: a position-keeping reader for RON and JSON documents (exact number text, line and
 //!   column on every value).
 //! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
+//! - [`repeated`]: repeated games (a stage game plus a doctrine as an automaton) in the same syntax.
 
 pub mod efg;
 pub mod game;
 pub mod nfg;
+pub mod repeated;
 pub mod value;

@@ -236,3 +236,93 @@ proptest! {
         }
     }
 }
+
+mod cli {
+    use redline_tests::{redline_bin, workspace_root};
+
+    fn run(args: &[&str]) -> (i32, String, String) {
+        let out = std::process::Command::new(redline_bin())
+            .args(args)
+            .current_dir(workspace_root())
+            .output()
+            .expect("the redline binary runs");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
+        (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+    }
+
+    #[test]
+    fn solve_verdict_and_exit_codes() {
+        let (code, out, _) = run(&["solve", "ceasefire", "--set", "k=2"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("At delta = 9/10 the doctrine is subgame perfect."), "{out}");
+        assert!(out.contains("Subgame perfect for delta in: [≈0.618034, 1)"), "{out}");
+        assert!(out.contains("4       ceasefire          hold    hold    3, 3"), "{out}");
+        // One-period punishment never works with D1's payoffs: exit 1 (no equilibrium of the kind).
+        let (code, out, _) = run(&["solve", "ceasefire", "--set", "k=1"]);
+        assert_eq!(code, 1);
+        assert!(out.contains("Subgame perfect for delta in: never"), "{out}");
+        let (code, out, _) = run(&["solve", "ceasefire-tft", "--format", "json"]);
+        assert_eq!(code, 1);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(v["schema"], "redline/repeated/1");
+        assert_eq!(v["nash"], true);
+        assert_eq!(v["subgame_perfect"], false);
+        assert_eq!(v["nash_for"][0]["from"]["value"], "2/3");
+        // The echo: strike, then the other strikes back, forever.
+        assert_eq!(v["violations"][0]["cycle_start"], 1);
+    }
+
+    #[test]
+    fn thresholds_are_exact() {
+        let (code, out, _) =
+            run(&["threshold", "ceasefire", "--param", "delta", "--set", "k=2", "--format", "json"]);
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(v["schema"], "redline/threshold/1");
+        let t = &v["thresholds"][0];
+        assert_eq!(t["exact"], false);
+        assert_eq!(t["decimal"], "0.618034");
+        let (code, out, _) = run(&["threshold", "ceasefire-tft", "--param", "delta", "--set", "T=4"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("delta = 1/3      subgame perfect"), "{out}");
+        let (code, _, err) = run(&["threshold", "ceasefire", "--param", "T"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--param delta"), "{err}");
+    }
+
+    #[test]
+    fn malformed_files_give_exit_2_with_a_position() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let good = std::fs::read_to_string(workspace_root().join("examples/repeated/two-strike.ron"))
+            .expect("example");
+        let cases = [
+            (
+                good.replace(r#"(["_", "_"], "answer")"#, r#"(["_", "_"], "answr")"#),
+                ":31:26: unknown state `answr` (did you mean `answer`?)",
+            ),
+            (
+                good.replace(
+                    r#"play: ["strike", "strike"], next: [(["_""#,
+                    r#"play: ["strike", "strik"], next: [(["_""#,
+                ),
+                ":41:40: `Side B` has no action `strik` (did you mean `strike`?)",
+            ),
+            (
+                good.replace(r#""delta": (default: "3/4""#, r#""delta": (default: "3/2""#),
+                ":17:18: parameter `delta` = 3/2 is out of range",
+            ),
+            (
+                good.replace("        (name: \"war\"", "        (nam: \"war\""),
+                ":41:10: unknown field `nam` in a state (did you mean `name`?)",
+            ),
+            (good.replace("    ],\n    initial", "    \n    initial"), ":43:12: expected `,` or `]`"),
+        ];
+        for (k, (text, expected)) in cases.iter().enumerate() {
+            let path = dir.path().join(format!("bad{k}.ron"));
+            std::fs::write(&path, text).expect("writable");
+            let (code, _, err) = run(&["solve", path.to_str().expect("UTF-8 path")]);
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains(expected), "case {k}: {err}");
+        }
+    }
+}

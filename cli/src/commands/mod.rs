@@ -4,6 +4,7 @@ pub mod convert;
 pub mod models;
 pub mod reduced;
 pub mod sequence;
+pub mod repeated;
 pub mod solve;
 pub mod stackelberg;
 pub mod sweep;

@@ -19,6 +19,7 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
                 for m in library::all() {
                     rows.push(vec![m.name.into(), m.players.join(", "), m.method.into(), m.summary.into()]);
                 }
+                rows.extend(super::repeated::model_rows());
                 out.push_str(&table(&rows, ""));
                 out.push_str("\nDescribe one with `redline models NAME`; solve it with `redline solve NAME --set PARAM=VALUE`.\n");
             }
@@ -28,6 +29,7 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
                     .map(|m| {
                         serde_json::json!({"name": m.name, "summary": m.summary, "players": m.players, "method": m.method})
                     })
+                    .chain(super::repeated::model_json())
                     .collect();
                 out = serde_json::to_string_pretty(
                     &serde_json::json!({"schema": "redline/models/1", "models": list}),
@@ -36,6 +38,10 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
             }
         },
         Some(name) => {
+            if let Some(text) = super::repeated::describe(name, args.format)? {
+                print!("{text}");
+                return Ok(0);
+            }
             let m = library::find(name).map_err(|e| anyhow!(e))?;
             let params = (m.parameters)();
             match args.format {

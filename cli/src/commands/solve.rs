@@ -33,6 +33,9 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
 
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
+    if let Some(r) = super::repeated::load(&args.game)? {
+        return super::repeated::solve(args, &r);
+    }
     if args.leader.is_some() && args.method != Method::Stackelberg {
         bail!("--leader applies only to --method stackelberg");
     }

@@ -91,6 +91,9 @@ fn describe(tree: &Tree, model: Option<&Model>, region: &Region, param: &str) ->
 
 /// Runs `redline threshold`.
 pub fn run(args: &ThresholdArgs) -> Result<u8> {
+    if let Some(r) = super::repeated::load(&args.game)? {
+        return super::repeated::threshold(args, &r);
+    }
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
         return super::threshold_mixed::run(args, g, &loaded.source);

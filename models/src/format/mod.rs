@@ -4,9 +4,11 @@
 //!   column on every value).
 //! - [`game`]: redline's own game schema on top of it (`.ron` and `.json`).
 //! - [`matrix`]: the same files holding a strategic-form game (`strategies` and `payoffs`).
+//! - [`repeated`]: repeated games (a stage game plus a doctrine as an automaton) in the same syntax.
 
 pub mod efg;
 pub mod game;
 pub mod matrix;
 pub mod nfg;
+pub mod repeated;
 pub mod value;

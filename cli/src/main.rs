@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod draw;
 mod load;
 mod render;
 
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::Solve(a) => commands::solve::run(a),
         Command::Models(a) => commands::models::run(a),
         Command::Convert(a) => commands::convert::run(a),
+        Command::Draw(a) => commands::draw::run(a),
         Command::Threshold(a) => commands::threshold::run(a),
         Command::Sweep(a) => commands::sweep::run(a),
         Command::Completions(a) => {

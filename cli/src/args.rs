@@ -29,6 +29,8 @@ pub enum Command {
     Threshold(ThresholdArgs),
     /// The equilibrium over a 1-D or 2-D grid of parameter values.
     Sweep(SweepArgs),
+    /// Draw a game: the tree with its equilibrium marked, or the payoff table (SVG, PNG or DOT).
+    Draw(DrawArgs),
     /// Convert a game between formats (.ron, .json, .efg, .nfg); a built-in model name writes its tree.
     Convert(ConvertArgs),
     /// Print shell completions.
@@ -129,6 +131,9 @@ pub struct ThresholdArgs {
     /// Digits of the decimals shown beside exact values.
     #[arg(long, default_value_t = 6)]
     pub decimals: usize,
+    /// Also draw the equilibrium payoffs against the parameter as an SVG chart, thresholds marked.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Arguments of `redline sweep`.
@@ -166,6 +171,40 @@ pub enum SweepFormat {
     Csv,
     /// `redline/sweep/1`.
     Json,
+}
+
+/// Arguments of `redline draw`.
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// The game.
+    #[command(flatten)]
+    pub game: GameArgs,
+    /// The method whose equilibrium is marked (trees: `spe`; tables: as for `solve`).
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
+    pub method: Method,
+    /// Draw the game only, without an equilibrium.
+    #[arg(long)]
+    pub bare: bool,
+    /// The picture's format (default: from the extension of `-o`, else svg).
+    #[arg(long, value_enum)]
+    pub format: Option<DrawFormat>,
+    /// The file to write (default: standard output; PNG needs a file).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write one SVG per backward-induction step into this folder (step-000.svg, …), for slides.
+    #[arg(long, value_name = "DIR")]
+    pub steps: Option<PathBuf>,
+}
+
+/// Picture formats of `draw`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrawFormat {
+    /// Scalable vector graphics, written by redline.
+    Svg,
+    /// A PNG rendered from the SVG in-process (resvg).
+    Png,
+    /// Graphviz input (trees only).
+    Dot,
 }
 
 /// Arguments of `redline convert`.

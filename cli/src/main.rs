@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod draw;
 mod load;
 mod render;
 
@@ -90,6 +91,7 @@ fn run(command: &Command) -> anyhow::Result<u8> {
         Command::Solve(a) => commands::solve::run(a),
         Command::Models(a) => commands::models::run(a),
         Command::Convert(a) => commands::convert::run(a),
+        Command::Draw(a) => commands::draw::run(a),
         Command::Threshold(a) => commands::threshold::run(a),
         Command::Sweep(a) => commands::sweep::run(a),
         Command::Completions(a) => {

@@ -14,7 +14,7 @@ use crate::load::{Game, load};
 
 /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
 /// failure never leaves a half-written file.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+pub fn write_atomic(path: &Path, text: impl AsRef<[u8]>) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().context("the output path has no file name")?;
     let tmp = dir.join(format!(".{}.redline-tmp-{}", name.to_string_lossy(), std::process::id()));

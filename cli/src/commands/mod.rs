@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod convert;
+pub mod draw;
 pub mod models;
 pub mod reduced;
 pub mod sequence;

@@ -16,6 +16,8 @@ use serde_json::json;
 
 use crate::args::{SweepArgs, SweepFormat};
 use crate::commands::convert::write_atomic;
+use crate::draw::chart::{self, fmt_tick};
+use crate::draw::{PALETTE, esc};
 use crate::load::load;
 use crate::render::table;
 
@@ -206,107 +208,30 @@ fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Colours that stay distinguishable in grey scale too (different lightness), one per series.
-const PALETTE: [&str; 8] =
-    ["#1b4f72", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#f1c40f", "#16a085"];
-
 /// Each player's equilibrium payoff against the parameter; dashed lines where the path changes.
 fn plot_1d(tree: &Tree, axis: &Axis, points: &[Point]) -> String {
-    let (w, h, left, right, top, bottom) = (720.0, 420.0, 70.0, 170.0, 40.0, 50.0);
     let xs: Vec<f64> = axis.values.iter().map(Q::to_f64).collect();
-    let ys: Vec<f64> = points.iter().flat_map(|p| p.payoffs.iter().map(Q::to_f64)).collect();
-    let (x0, x1) = (xs[0], xs[xs.len() - 1]);
-    let (mut y0, mut y1) = ys.iter().fold((f64::MAX, f64::MIN), |(a, b), &y| (a.min(y), b.max(y)));
-    if (y1 - y0).abs() < 1e-12 {
-        y0 -= 1.0;
-        y1 += 1.0;
-    }
-    let pad = (y1 - y0) * 0.08;
-    let (y0, y1) = (y0 - pad, y1 + pad);
-    let sx = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
-    let sy = |y: f64| h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"{}\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">{}: equilibrium payoffs against {}</text>\n",
-        (w - right + left) / 2.0,
-        esc(&tree.title),
-        esc(&axis.name)
-    );
-    let _ = writeln!(
-        s,
-        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"black\"/>",
-        h - bottom,
-        w - right,
-        h - bottom,
-        h - bottom
-    );
-    for k in 0..=4 {
-        let xv = x0 + (x1 - x0) * f64::from(k) / 4.0;
-        let yv = y0 + (y1 - y0) * f64::from(k) / 4.0;
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            sx(xv),
-            h - bottom + 18.0,
-            fmt_tick(xv)
-        );
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            left - 6.0,
-            sy(yv) + 4.0,
-            fmt_tick(yv)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-        (w - right + left) / 2.0,
-        h - 10.0,
-        esc(&axis.name)
-    );
+    let series = tree
+        .players()
+        .iter()
+        .enumerate()
+        .map(|(i, player)| chart::Series {
+            name: player.clone(),
+            segments: vec![points.iter().zip(&xs).map(|(p, &x)| (x, p.payoffs[i].to_f64())).collect()],
+        })
+        .collect();
     // Path changes between neighbouring grid points.
-    for k in 1..points.len() {
-        if points[k].path != points[k - 1].path || points[k].regime != points[k - 1].regime {
-            let xm = sx((xs[k] + xs[k - 1]) / 2.0);
-            let _ = writeln!(
-                s,
-                "<line x1=\"{xm}\" y1=\"{top}\" x2=\"{xm}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>",
-                h - bottom
-            );
-        }
-    }
-    for (i, player) in tree.players().iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        let pts: Vec<String> = points
-            .iter()
-            .zip(&xs)
-            .map(|(p, &x)| format!("{:.2},{:.2}", sx(x), sy(p.payoffs[i].to_f64())))
-            .collect();
-        let dash = if i % 2 == 1 { " stroke-dasharray=\"6 2\"" } else { "" };
-        let _ = writeln!(
-            s,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>",
-            pts.join(" ")
-        );
-        let ly = top + 20.0 * i as f64 + 10.0;
-        let _ = writeln!(
-            s,
-            "<line x1=\"{}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"{dash}/><text x=\"{}\" y=\"{}\">{}</text>",
-            w - right + 15.0,
-            w - right + 40.0,
-            w - right + 46.0,
-            ly + 4.0,
-            esc(player)
-        );
-    }
-    s.push_str("</svg>\n");
-    s
+    let markers = (1..points.len())
+        .filter(|&k| points[k].path != points[k - 1].path || points[k].regime != points[k - 1].regime)
+        .map(|k| chart::Marker { at: (xs[k] + xs[k - 1]) / 2.0, label: String::new() })
+        .collect();
+    chart::render(&chart::Chart {
+        title: format!("{}: equilibrium payoffs against {}", tree.title, axis.name),
+        x_name: axis.name.clone(),
+        series,
+        bands: Vec::new(),
+        markers,
+    })
 }
 
 /// A map of the grid coloured by regime (or by path for user games), with a legend.
@@ -407,10 +332,4 @@ fn plot_2d(axes: &[Axis], points: &[Point]) -> String {
     }
     s.push_str("</svg>\n");
     s
-}
-
-fn fmt_tick(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::args::{Format, ThresholdArgs};
 use crate::load::{Game, load};
+use crate::commands::convert::write_atomic;
 use crate::render::{node_place, table};
 
 pub(super) fn parse_q(flag: &str, text: &str) -> Result<Q> {
@@ -114,6 +115,19 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
         Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),
     };
     print!("{out}");
+    if let Some(path) = &args.plot {
+        let labels: Vec<String> = analysis
+            .regions
+            .iter()
+            .map(|r| {
+                let d = describe(&tree, model, r, &args.param);
+                d.regime
+                    .unwrap_or_else(|| d.path.iter().map(|(_, a)| a.as_str()).collect::<Vec<_>>().join(" > "))
+            })
+            .collect();
+        let title = if tree.title.is_empty() { source.as_str() } else { tree.title.as_str() };
+        write_atomic(path, crate::draw::chart::thresholds(title, tree.players(), &analysis, &labels))?;
+    }
     Ok(0)
 }
 

@@ -351,6 +351,11 @@ fn games_in_the_format_reference_load_and_solve() {
     let games = format_doc_games();
     assert!(games.len() >= 5, "docs/format.md should show whole games, found {}", games.len());
     for (line, text) in &games {
+        if text.contains("StrategicGame(") {
+            redline_models::format::matrix::read(text)
+                .unwrap_or_else(|e| panic!("docs/format.md, block at line {line}: {e}"));
+            continue;
+        }
         let tree = read(text, &ReadOptions::default())
             .unwrap_or_else(|e| panic!("docs/format.md, block at line {line}: {e}"));
         if tree.is_perfect_information() {

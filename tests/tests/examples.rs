@@ -333,7 +333,8 @@ fn format_doc_games() -> Vec<(usize, String)> {
             None => {}
             Some(_) if line == "```" => {
                 let (start, body) = block.take().expect("inside a block");
-                if body.contains("players") {
+                // Repeated games (`RepeatedGame(...)`) are checked in tests/tests/repeated.rs.
+                if body.contains("players") && !body.contains("RepeatedGame(") {
                     games.push((start, body));
                 }
             }

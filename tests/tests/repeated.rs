@@ -168,6 +168,27 @@ fn path_after_a_violation() {
     assert_eq!(l.cycle_start, 1);
 }
 
+#[test]
+fn format_reference_and_example_repeated_games_read_and_solve() {
+    use redline_models::format::repeated::read;
+    let root = redline_tests::workspace_root();
+    let doc = std::fs::read_to_string(root.join("docs/format.md")).expect("docs/format.md");
+    let block = doc
+        .split("## Repeated games")
+        .nth(1)
+        .and_then(|s| s.split("```ron\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("a ron block in the repeated-games section");
+    let g = read(block).expect("the reference example reads");
+    assert_eq!(analyze(&g).subgame_perfect, from_exact("1/2"));
+    let text = std::fs::read_to_string(root.join("examples/repeated/two-strike.ron")).expect("example");
+    let g = read(&text).expect("the example reads");
+    let a = analyze(&g);
+    // One answered strike, then grim trigger on probation: (T−R)/(R−P) = 1/2 and (T−R)/(T−P) = 1/3.
+    assert_eq!(a.subgame_perfect, from_exact("1/2"));
+    assert!(repeated::evaluate(&g, &a, g.delta()).expect("verified").subgame_perfect);
+}
+
 /// The rational endpoint `num/den` when it lies in (0, 1), else none.
 fn endpoint(num: i64, den: i64) -> Option<Q> {
     let r = Q::ratio(num, den)?;

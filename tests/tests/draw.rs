@@ -220,6 +220,27 @@ fn sweep_plots_are_well_formed() {
     boxes(&std::fs::read_to_string(&path).expect("written"), "none");
 }
 
+#[test]
+fn huge_trees_hit_the_drawing_limit() {
+    let shape = Shape {
+        internal_nodes: 12_000,
+        min_children: 2,
+        max_children: 2,
+        n_players: 2,
+        chance_percent: 0,
+        payoffs: 0..=3,
+        max_profiles: u64::MAX,
+    };
+    let tree = random_tree(1, &shape);
+    assert!(tree.len() > 20_000);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("huge.ron");
+    std::fs::write(&path, write(&tree, Syntax::Ron)).expect("write the tree");
+    let out = redline(&["draw", path.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(3), "a limit");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("drawings are limited to 20000"));
+}
+
 fn draw_file(dir: &Path, tree: &redline_models::tree::Tree) -> String {
     let path = dir.join("random.ron");
     std::fs::write(&path, write(tree, Syntax::Ron)).expect("write the tree");

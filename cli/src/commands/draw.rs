@@ -66,8 +66,15 @@ pub fn run(args: &DrawArgs) -> Result<u8> {
         }
         Game::Tree(tree) => {
             if tree.len() > MAX_DRAW_NODES {
-                return Err(anyhow!(redline_models::Error::TooManyNodes { limit: MAX_DRAW_NODES }))
-                    .context(format!("{source}: drawings are limited to {MAX_DRAW_NODES} nodes"));
+                // A limit (exit code 3), but not one `--max-nodes` raises.
+                return Err(anyhow::Error::new(redline_solver::Error::Limit {
+                    what: "node",
+                    detail: format!(
+                        "{} nodes; drawings are limited to {MAX_DRAW_NODES} (a bigger picture is unreadable: draw a subtree, or solve it)",
+                        tree.len()
+                    ),
+                }))
+                .context(source.clone());
             }
             let eq = if args.bare { None } else { tree_equilibrium(args, &tree, &source)? };
             if let Some(dir) = &args.steps {

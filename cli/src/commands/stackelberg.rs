@@ -74,8 +74,10 @@ fn text(
         .map(|(name, q)| if q.is_one() { name.clone() } else { format!("P({name}) = {}", style.fmt(q)) })
         .collect();
     let reply = &g.strategies(c.follower())[c.reply];
-    let _ = writeln!(s, "  {leader} commits to: {}", parts.join(", "));
-    let _ = writeln!(s, "  {follower} replies:    {reply}");
+    let (commits, replies) = (format!("{leader} commits to:"), format!("{follower} replies:"));
+    let width = commits.len().max(replies.len()).max("threshold:".len());
+    let _ = writeln!(s, "  {commits:<width$} {}", parts.join(", "));
+    let _ = writeln!(s, "  {replies:<width$} {reply}");
     if let Some((lo, hi)) = &c.reply_range {
         let p = format!("{} probability", strategies[0]);
         let range = if lo == hi {
@@ -89,14 +91,15 @@ fn text(
         } else {
             format!("{} <= {p} <= {}", style.fmt(lo), style.fmt(hi))
         };
-        let _ = writeln!(s, "  threshold:  {follower}'s reply {reply} requires {range}");
+        let _ = writeln!(s, "  {:<width$} {follower}'s reply {reply} requires {range}", "threshold:");
     }
     let pays: Vec<String> =
         g.players().iter().zip(&c.payoffs).map(|(p, q)| format!("{p} {}", style.fmt(q))).collect();
-    let _ = writeln!(s, "  payoffs:    {}", pays.join(", "));
+    let _ = writeln!(s, "  {:<width$} {}", "payoffs:", pays.join(", "));
     let _ = writeln!(
         s,
-        "  verified:   exact ({reply} is a best reply; no other reply gives {leader} more: every LP certified)"
+        "  {:<width$} exact ({reply} is a best reply; no other reply gives {leader} more: every LP certified)",
+        "verified:"
     );
     s
 }

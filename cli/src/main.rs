@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod expect;
 mod load;
 mod render;
 
@@ -48,6 +49,8 @@ fn main() -> ExitCode {
         Command::Convert(a) => commands::convert::run(a),
         Command::Threshold(a) => commands::threshold::run(a),
         Command::Sweep(a) => commands::sweep::run(a),
+        Command::Check(a) => commands::check::run(a),
+        Command::Batch(a) => commands::batch::run(a),
         Command::Completions(a) => {
             clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
             Ok(0)

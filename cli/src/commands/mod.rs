@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod batch;
+pub mod check;
 pub mod convert;
 pub mod models;
 pub mod solve;

@@ -31,8 +31,36 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
     })
 }
 
+/// What `solve` produces: text for people, or the JSON document (rendered by the caller).
+enum Produced {
+    Text(String),
+    Json(Box<SolveJson>),
+}
+
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
+    let (produced, code) = produce(args)?;
+    match produced {
+        Produced::Text(s) => print!("{s}"),
+        Produced::Json(json) => {
+            let mut s = serde_json::to_string_pretty(&json)?;
+            s.push('\n');
+            print!("{s}");
+        }
+    }
+    Ok(code)
+}
+
+/// Solves as `redline solve` does with `args.format` = JSON and returns the `redline/solve/1`
+/// document with the exit code; `check` and `batch` call this.
+pub fn json(args: &SolveArgs) -> Result<(SolveJson, u8)> {
+    match produce(args)? {
+        (Produced::Json(json), code) => Ok((*json, code)),
+        (Produced::Text(_), _) => bail!("internal: solve::json needs `--format json`"),
+    }
+}
+
+fn produce(args: &SolveArgs) -> Result<(Produced, u8)> {
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
         return run_strategic(args, g, &loaded.source);
@@ -82,9 +110,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                     .map(|(e, r)| render::equilibrium_json(&tree, e, r.clone(), style))
                     .collect(),
             };
-            let mut s = serde_json::to_string_pretty(&json)?;
-            s.push('\n');
-            s
+            return Ok((Produced::Json(Box::new(json)), u8::from(solution.equilibria.is_empty())));
         }
         Format::Text => {
             let mut s = String::new();
@@ -134,8 +160,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
             s
         }
     };
-    print!("{out}");
-    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+    Ok((Produced::Text(out), u8::from(solution.equilibria.is_empty())))
 }
 
 /// The `parameters:` line of the text output (empty for a game without parameters).
@@ -153,7 +178,7 @@ const AUTO_ENUM_PROFILES: usize = 400;
 
 /// `solve` on a strategic-form game: `auto` picks `lp` for two-player zero-sum games, `enum` for
 /// other small two-player games, `lcp` for larger ones, and `pure` for more players.
-fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8> {
+fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<(Produced, u8)> {
     let method = match args.method {
         Method::Auto if g.n_players() == 2 && g.is_constant_sum() => Method::Lp,
         Method::Auto if g.n_players() == 2 && g.n_profiles() <= AUTO_ENUM_PROFILES => Method::Enum,
@@ -184,9 +209,7 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
                 complete: solution.complete,
                 equilibria: solution.equilibria.iter().map(|e| render::mixed_json(e, style)).collect(),
             };
-            let mut s = serde_json::to_string_pretty(&json)?;
-            s.push('\n');
-            s
+            return Ok((Produced::Json(Box::new(json)), u8::from(solution.equilibria.is_empty())));
         }
         Format::Text => {
             let mut s = String::new();
@@ -231,6 +254,5 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str) -> Result<u8
             s
         }
     };
-    print!("{out}");
-    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+    Ok((Produced::Text(out), u8::from(solution.equilibria.is_empty())))
 }

@@ -80,6 +80,33 @@ fn describe(tree: &Tree, model: Option<&Model>, region: &Region, param: &str) ->
 
 /// Runs `redline threshold`.
 pub fn run(args: &ThresholdArgs) -> Result<u8> {
+    print!("{}", output(args)?);
+    Ok(0)
+}
+
+/// The `redline/threshold/1` document of `args` (whatever `args.format` says); `check` and
+/// `batch` call this.
+pub fn json(args: &ThresholdArgs) -> Result<Value> {
+    let (tree, _, model, a, from, to) = analysis(args)?;
+    Ok(json_doc(&tree, model, &a, &from, &to, args.decimals))
+}
+
+type Analyzed = (Tree, String, Option<&'static Model>, Analysis, Q, Q);
+
+fn output(args: &ThresholdArgs) -> Result<String> {
+    let (tree, source, model, analysis, from, to) = analysis(args)?;
+    Ok(match args.format {
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&json_doc(&tree, model, &analysis, &from, &to, args.decimals))?;
+            s.push('\n');
+            s
+        }
+        Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),
+    })
+}
+
+fn analysis(args: &ThresholdArgs) -> Result<Analyzed> {
     let (tree, source, model) = load(&args.game)?.into_tree("`threshold`")?;
     let (dfrom, dto) = default_range(&tree, &args.param);
     let from = args.from.as_deref().map(|t| parse_q("from", t)).transpose()?.unwrap_or(dfrom);
@@ -91,22 +118,10 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
     let opts = threshold::Options { from: from.clone(), to: to.clone(), precision, max_thresholds: 100_000 };
     let analysis =
         threshold::analyze(&tree, &args.param, &opts).map_err(anyhow::Error::new).context(source.clone())?;
-    let out = match args.format {
-        Format::Json => json_output(&tree, model, &analysis, &from, &to, args.decimals)?,
-        Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),
-    };
-    print!("{out}");
-    Ok(0)
+    Ok((tree, source, model, analysis, from, to))
 }
 
-fn json_output(
-    tree: &Tree,
-    model: Option<&Model>,
-    a: &Analysis,
-    from: &Q,
-    to: &Q,
-    decimals: usize,
-) -> Result<String> {
+fn json_doc(tree: &Tree, model: Option<&Model>, a: &Analysis, from: &Q, to: &Q, decimals: usize) -> Value {
     let p = &a.parameter;
     let side = |r: &Region| {
         let d = describe(tree, model, r, p);
@@ -157,16 +172,13 @@ fn json_output(
             v
         })
         .collect();
-    let doc = json!({
+    json!({
         "schema": "redline/threshold/1",
         "parameter": p, "from": from.to_string(), "to": to.to_string(),
         "complete": a.complete,
         "thresholds": thresholds,
         "regions": regions,
-    });
-    let mut s = serde_json::to_string_pretty(&doc)?;
-    s.push('\n');
-    Ok(s)
+    })
 }
 
 fn text_output(

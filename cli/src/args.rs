@@ -33,8 +33,37 @@ pub enum Command {
     Draw(DrawArgs),
     /// Convert a game between formats (.ron, .json, .efg, .nfg); a built-in model name writes its tree.
     Convert(ConvertArgs),
+    /// Regression check: run the cases of expectation files; exit 1 on any drift.
+    Check(CheckArgs),
+    /// Solve JSON Lines jobs from standard input, one JSON result per line, in parallel.
+    Batch(BatchArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+}
+
+/// Arguments of `redline check` (see `docs/ci.md`).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Expectation files (.ron).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Rewrite the expected values that drifted, in place (comments and order kept).
+    #[arg(long)]
+    pub update: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+/// Arguments of `redline batch` (see `docs/batch.md`).
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Worker threads (default: RAYON_NUM_THREADS, else one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `redline models`.

@@ -7,7 +7,9 @@
 mod args;
 mod commands;
 mod draw;
+mod expect;
 mod load;
+mod output;
 mod render;
 
 use std::process::ExitCode;
@@ -94,6 +96,8 @@ fn run(command: &Command) -> anyhow::Result<u8> {
         Command::Draw(a) => commands::draw::run(a),
         Command::Threshold(a) => commands::threshold::run(a),
         Command::Sweep(a) => commands::sweep::run(a),
+        Command::Check(a) => commands::check::run(a),
+        Command::Batch(a) => commands::batch::run(a),
         Command::Completions(a) => {
             clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
             Ok(0)

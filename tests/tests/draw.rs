@@ -81,17 +81,46 @@ fn entry_marks_the_equilibrium() {
 }
 
 #[test]
-fn trees_spe_cannot_solve_are_drawn_bare_under_auto() {
-    // The attacker's route is hidden from the defender: spe cannot solve the subgame below the
-    // root (it needs a mixed-strategy method), so `auto` draws the game alone with a warning, and
-    // `--method spe` refuses.
+fn mixed_choices_are_labelled_with_their_probabilities() {
+    // The attacker's route is hidden from the defender: the subgame below the root is solved by
+    // the sequence form, and its mixed choices are drawn with their probabilities.
     let out = redline(&["draw", "examples/imperfect-matching.ron"]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("warning: "));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let svg = String::from_utf8(out.stdout).expect("UTF-8");
     assert_eq!(svg.matches("class=\"infoset\"").count(), 1, "the information set is joined");
+    assert_eq!(svg.matches("[1/2]").count(), 6, "both routes and both guards at 1/2 each: {svg}");
+    assert_eq!(svg.matches("stroke-width=\"4.5\"").count(), 1, "only the pure choice (attack) is thick");
+}
+
+#[test]
+fn trees_spe_cannot_solve_are_drawn_bare_under_auto() {
+    // Three players moving at information sets in one subgame: no available method solves the subgame, so `auto` draws
+    // the game alone with a warning, and `--method spe` refuses.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let game = r#"Game(
+    players: ["A", "B", "C"],
+    root: Decision(player: "A", actions: {
+        "l": Decision(player: "B", infoset: "h", actions: {
+            "x": Decision(player: "C", infoset: "k", actions: {"u": Leaf([1, 0, 0]), "d": Leaf([0, 1, 0])}),
+            "y": Leaf([0, 0, 1]),
+        }),
+        "r": Decision(player: "B", infoset: "h", actions: {
+            "x": Leaf([1, 1, 0]),
+            "y": Decision(player: "C", infoset: "k", actions: {"u": Leaf([0, 1, 1]), "d": Leaf([1, 0, 1])}),
+        }),
+    }),
+)
+"#;
+    std::fs::write(dir.path().join("three.ron"), game).expect("writable");
+    let path = dir.path().join("three.ron");
+    let path = path.to_str().expect("UTF-8 path");
+    let out = redline(&["draw", path]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("warning: "));
+    let svg = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(svg.matches("class=\"infoset\"").count(), 2, "both information sets are joined");
     assert!(!svg.contains("stroke-width=\"4.5\""), "no choice is marked");
-    let out = redline(&["draw", "examples/imperfect-matching.ron", "--method", "spe"]);
+    let out = redline(&["draw", path, "--method", "spe"]);
     assert_eq!(out.status.code(), Some(2));
 }
 

@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
+pub mod batch;
+pub mod check;
 pub mod convert;
 pub mod draw;
 pub mod models;
 pub mod reduced;
-pub mod sequence;
 pub mod repeated;
+pub mod sequence;
 pub mod solve;
 pub mod stackelberg;
 pub mod sweep;

@@ -76,7 +76,7 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
             s
         }
     };
-    print!("{out}");
+    crate::output::emit(&out);
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
 }
 

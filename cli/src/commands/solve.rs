@@ -31,6 +31,20 @@ fn tie_break(rule: &str, players: &[String]) -> Result<TieBreak> {
     })
 }
 
+/// Runs `redline solve` with its output captured and returns the `redline/solve/1` (or, for repeated
+/// games, `redline/repeated/1`) document with the exit code; `check` and `batch` call this, so they
+/// see exactly what `redline solve --format json` prints.
+///
+/// # Errors
+/// Those of [`run`], and a document that is not JSON (`args.format` must be JSON).
+pub fn json(args: &SolveArgs) -> Result<(serde_json::Value, u8)> {
+    let (code, text) = crate::output::capture(|| run(args));
+    let code = code?;
+    let doc =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("internal: solve printed no JSON: {e}"))?;
+    Ok((doc, code))
+}
+
 /// Runs `redline solve`; returns the exit code (0 solved, 1 no equilibrium of the kind asked).
 pub fn run(args: &SolveArgs) -> Result<u8> {
     if let Some(r) = super::repeated::load(&args.game)? {
@@ -170,7 +184,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
             s
         }
     };
-    print!("{out}");
+    crate::output::emit(&out);
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
 }
 
@@ -298,6 +312,6 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option
             s
         }
     };
-    print!("{out}");
+    crate::output::emit(&out);
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
 }

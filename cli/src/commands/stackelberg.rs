@@ -39,7 +39,7 @@ pub fn run(args: &SolveArgs, g: &StrategicGame, source: &str, parameters: String
         }
         Format::Text => text(args, g, source, &parameters, &c, style),
     };
-    print!("{out}");
+    crate::output::emit(&out);
     Ok(0)
 }
 

@@ -11,8 +11,8 @@ use redline_solver::threshold::{self, Analysis, Indifference, Region};
 use serde_json::{Value, json};
 
 use crate::args::{Format, ThresholdArgs};
-use crate::load::{Game, load};
 use crate::commands::convert::write_atomic;
+use crate::load::{Game, load};
 use crate::render::{node_place, table};
 
 pub(super) fn parse_q(flag: &str, text: &str) -> Result<Q> {
@@ -91,6 +91,17 @@ fn describe(tree: &Tree, model: Option<&Model>, region: &Region, param: &str) ->
 }
 
 /// Runs `redline threshold`.
+/// Runs `redline threshold` with its output captured and returns the `redline/threshold/1` document;
+/// `check` and `batch` call this (`args.format` must be JSON).
+///
+/// # Errors
+/// Those of [`run`], and a document that is not JSON.
+pub fn json(args: &ThresholdArgs) -> Result<Value> {
+    let (code, text) = crate::output::capture(|| run(args));
+    code?;
+    serde_json::from_str(&text).map_err(|e| anyhow!("internal: threshold printed no JSON: {e}"))
+}
+
 pub fn run(args: &ThresholdArgs) -> Result<u8> {
     if let Some(r) = super::repeated::load(&args.game)? {
         return super::repeated::threshold(args, &r);
@@ -114,7 +125,7 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
         Format::Json => json_output(&tree, model, &analysis, &from, &to, args.decimals)?,
         Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),
     };
-    print!("{out}");
+    crate::output::emit(&out);
     if let Some(path) = &args.plot {
         let labels: Vec<String> = analysis
             .regions

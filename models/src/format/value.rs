@@ -153,6 +153,30 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     Ok(value)
 }
 
+/// The byte range in `text` of the value that starts at `pos` (a position [`parse`] recorded), so a
+/// tool can replace that value's text in place, keeping the comments and layout around it.
+///
+/// Returns `None` when `pos` is not inside `text` or no value parses there.
+pub fn value_span(text: &str, pos: Pos) -> Option<std::ops::Range<usize>> {
+    let (mut line, mut col, mut start) = (1u32, 1u32, None);
+    for (i, c) in text.char_indices() {
+        if line == pos.line && col == pos.col {
+            start = Some(i);
+            break;
+        }
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else if c != '\u{FEFF}' || i != 0 {
+            col += 1;
+        }
+    }
+    let start = start?;
+    let mut p = Parser { src: text, bytes: text.as_bytes(), i: start, line: pos.line, col: pos.col };
+    p.value(0).ok()?;
+    Some(start..p.i)
+}
+
 /// Parser state: the current byte offset (always on a char boundary between tokens) and the
 /// line/column of that offset.
 #[derive(Clone, Copy)]
@@ -691,6 +715,17 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn value_span_covers_exactly_one_value() {
+        let text = "(a: [1, /* c */ 2], // x\n b: \"é\" )";
+        let v = parse(text).expect("parses");
+        let Kind::Struct { fields, .. } = &v.kind else { panic!("a struct") };
+        let span = |k: usize| value_span(text, fields[k].1.pos).expect("a span");
+        assert_eq!(&text[span(0)], "[1, /* c */ 2]");
+        assert_eq!(&text[span(1)], "\"é\"");
+        assert_eq!(value_span(text, Pos { line: 9, col: 1 }), None);
+    }
+
     use super::*;
 
     /// Compact rendering of a value tree for one-line expectations.

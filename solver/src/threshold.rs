@@ -18,6 +18,9 @@
 //! change of the plan is a root of one of those differences while the plan is fixed, no threshold
 //! between two steps can be missed; nothing is sampled.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use redline_models::expr::BinOp;
 use redline_models::number::Q;
 use redline_models::tree::{NodeId, NodeKind, Tree};
@@ -527,6 +530,15 @@ fn choose_smaller(a: Root, b: Root) -> Root {
             if b.upper() <= a.lower() {
                 return b;
             }
+            // Overlapping brackets of one root (of two polynomials) never separate: keep the first.
+            if let (
+                Root::Interval { poly: pa, lower: la, upper: ua },
+                Root::Interval { poly: pb, lower: lb, upper: ub },
+            ) = (&a, &b)
+                && pa.shares_root_in(pb, la.max(lb), ua.min(ub))
+            {
+                return a;
+            }
             // Overlapping: refine both.
             let refine = |r: &Root| -> Root {
                 match r {
@@ -615,103 +627,491 @@ pub fn analyze(tree: &Tree, theta: &str, opts: &Options) -> Result<Analysis, Err
         });
     }
     let sym = Symbolic::new(tree, theta)?;
-    let dec = if tree.is_perfect_information() { None } else { Some(Decomposition::new(&sym)?) };
-    let eval = |at: &Q, choice: &mut Vec<u32>| {
-        choice.fill(u32::MAX);
-        match &dec {
-            None => evaluate(&sym, at, choice),
-            Some(d) => evaluate_decomposed(&sym, d, at, choice),
+    let mut rec = Recorder::new(opts);
+    if tree.is_perfect_information() {
+        Kinetic::new(&sym, opts.from.clone(), opts).sweep(&mut rec);
+    } else {
+        let dec = Decomposition::new(&sym)?;
+        full_sweep(&sym, Some(&dec), opts, &mut rec);
+    }
+    Ok(Analysis {
+        parameter: theta.into(),
+        thresholds: rec.thresholds,
+        regions: rec.regions,
+        complete: rec.complete,
+    })
+}
+
+/// The thresholds and regions found so far.
+struct Recorder<'a> {
+    opts: &'a Options,
+    thresholds: Vec<Threshold>,
+    regions: Vec<Region>,
+    /// Where the current region starts.
+    start: Root,
+    complete: bool,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(opts: &'a Options) -> Recorder<'a> {
+        Recorder {
+            opts,
+            thresholds: Vec::new(),
+            regions: Vec::new(),
+            start: Root::Exact(opts.from.clone()),
+            complete: false,
         }
+    }
+
+    /// Closes the sweep with the last region, from the last threshold (sample between `lo` and the
+    /// range's end); `complete` says whether the range's end was reached.
+    fn last(&mut self, plan: Vec<u32>, payoffs: Vec<Poly>, lo: &Q, complete: bool) {
+        let to = Root::Exact(self.opts.to.clone());
+        let from = std::mem::replace(&mut self.start, to.clone());
+        self.regions.push(Region { from, to, plan, payoffs, sample: midpoint(lo, &self.opts.to) });
+        self.complete = complete;
+    }
+
+    /// Records a threshold at `r` and the region before it (plan and payoffs, sample between `lo`
+    /// and `hi`); true when `max_thresholds` is reached.
+    fn threshold(&mut self, th: Threshold, plan: Vec<u32>, payoffs: Vec<Poly>, lo: &Q, hi: &Q) -> bool {
+        let from = std::mem::replace(&mut self.start, th.value.clone());
+        self.regions.push(Region { from, to: th.value.clone(), plan, payoffs, sample: midpoint(lo, hi) });
+        self.thresholds.push(th);
+        self.thresholds.len() >= self.opts.max_thresholds
+    }
+}
+
+fn midpoint(lo: &Q, hi: &Q) -> Q {
+    &(lo + hi) * &Q::ratio(1, 2).expect("nonzero")
+}
+
+/// The full sweep's state just right of `at`: the plan and every node's value under it.
+struct Full {
+    at: Q,
+    choice: Vec<u32>,
+    vals: Values,
+}
+
+impl Full {
+    fn new(sym: &Symbolic, dec: Option<&Decomposition>, at: Q) -> Full {
+        let mut choice = vec![u32::MAX; sym.tree.len()];
+        let vals = evaluate_any(sym, dec, &at, &mut choice);
+        Full { at, choice, vals }
+    }
+}
+
+fn evaluate_any(sym: &Symbolic, dec: Option<&Decomposition>, at: &Q, choice: &mut [u32]) -> Values {
+    choice.fill(u32::MAX);
+    match dec {
+        None => evaluate(sym, at, choice),
+        Some(d) => evaluate_decomposed(sym, d, at, choice),
+    }
+}
+
+/// The sweep that recomputes everything at every step (O(N) per step): the decomposed
+/// (imperfect-information) path, and the reference the incremental one is tested against.
+fn full_sweep(sym: &Symbolic, dec: Option<&Decomposition>, opts: &Options, rec: &mut Recorder) {
+    let mut st = Full::new(sym, dec, opts.from.clone());
+    while let Some(next) = full_step(sym, dec, opts, rec, st) {
+        st = next;
+    }
+}
+
+/// One step of the full sweep: finds the next event beyond `st.at`, records the threshold there
+/// (if the plan changes) and returns the state just right of it, or `None` once the sweep is over.
+fn full_step(
+    sym: &Symbolic,
+    dec: Option<&Decomposition>,
+    opts: &Options,
+    rec: &mut Recorder,
+    st: Full,
+) -> Option<Full> {
+    let tree = sym.tree;
+    let Full { at, choice, vals } = st;
+    let diffs = differences(sym, dec, &vals, &choice);
+    let Some(mut r) = next_event(&diffs, &at, opts) else {
+        rec.last(infoset_plan(tree, &choice), vals.get(0).to_vec(), &at, true);
+        return None;
     };
-    let n_nodes = tree.len();
-    let mut choice = vec![u32::MAX; n_nodes];
-    let mut at = opts.from.clone();
-    let mut start = Root::Exact(opts.from.clone());
-    let mut vals = eval(&at, &mut choice);
-    let mut diffs = differences(&sym, dec.as_ref(), &vals, &choice);
-    let mut thresholds = Vec::new();
-    let mut regions = Vec::new();
+    // The plan just right of the event, computed at a rational point: the root itself when exact;
+    // for a bracket, its upper end once no other event lies between the root and it.
+    let mut new_choice = vec![u32::MAX; tree.len()];
+    let mut new_vals;
     loop {
-        let event = next_event(&diffs, &at, opts);
-        let Some(mut r) = event else {
-            regions.push(region(tree, &vals, &choice, start, Root::Exact(opts.to.clone()), &at, &opts.to));
-            return Ok(Analysis { parameter: theta.into(), thresholds, regions, complete: true });
-        };
-        // The plan just right of the event, computed at a rational point: the root itself when exact;
-        // for a bracket, its upper end once no other event lies between the root and it.
-        let mut new_choice = vec![u32::MAX; n_nodes];
-        let mut new_vals;
-        loop {
-            let point = r.upper().clone();
-            new_vals = eval(&point, &mut new_choice);
-            match &r {
-                Root::Exact(_) => break,
-                Root::Interval { poly, lower, upper } => {
-                    let check = next_event(&diffs, lower, opts);
-                    let clear = check.as_ref().is_none_or(|c| c.upper() >= upper || c == &r);
-                    if clear {
-                        break;
-                    }
-                    let finer = &(upper - lower) * &Q::ratio(1, 16).expect("nonzero");
-                    match poly.smallest_root_in(lower, upper, &finer) {
-                        Some(s) if s != r => r = s,
-                        _ => break,
-                    }
+        let point = r.upper().clone();
+        new_vals = evaluate_any(sym, dec, &point, &mut new_choice);
+        match &r {
+            Root::Exact(_) => break,
+            Root::Interval { poly, lower, upper } => {
+                let check = next_event(&diffs, lower, opts);
+                let clear = check.as_ref().is_none_or(|c| c.upper() >= upper || c == &r);
+                if clear {
+                    break;
+                }
+                let finer = &(upper - lower) * &Q::ratio(1, 16).expect("nonzero");
+                match poly.smallest_root_in(lower, upper, &finer) {
+                    Some(s) if s != r => r = s,
+                    _ => break,
                 }
             }
         }
-        let point = r.upper().clone();
-        if new_choice != choice {
-            // Decision points whose choice changes (for an information set, its first node).
-            let mut indifferences: Vec<Indifference> = Vec::new();
-            for d in &diffs {
-                let x = d.node;
-                if new_choice[x as usize] == choice[x as usize] {
-                    continue;
-                }
-                if indifferences.last().is_none_or(|last| last.node != x) {
-                    indifferences.push(Indifference {
-                        node: x,
-                        player: d.player,
-                        actions: vec![choice[x as usize]],
-                        before: choice[x as usize],
-                        after: new_choice[x as usize],
-                    });
-                }
-                if at_root(&r, &d.poly) {
-                    indifferences.last_mut().expect("pushed").actions.push(d.action);
+    }
+    let point = r.upper().clone();
+    if new_choice != choice {
+        // Decision points whose choice changes (for an information set, its first node).
+        let mut indifferences: Vec<Indifference> = Vec::new();
+        for d in &diffs {
+            let x = d.node;
+            if new_choice[x as usize] == choice[x as usize] {
+                continue;
+            }
+            if indifferences.last().is_none_or(|last| last.node != x) {
+                indifferences.push(Indifference {
+                    node: x,
+                    player: d.player,
+                    actions: vec![choice[x as usize]],
+                    before: choice[x as usize],
+                    after: new_choice[x as usize],
+                });
+            }
+            if at_root(&r, &d.poly) {
+                indifferences.last_mut().expect("pushed").actions.push(d.action);
+            }
+        }
+        for ind in &mut indifferences {
+            ind.actions.sort_unstable();
+        }
+        indifferences.sort_by_key(|ind| ind.node);
+        let after_payoffs = new_vals.get(0);
+        let changes_outcome =
+            path_of(tree, &new_choice) != path_of(tree, &choice) || after_payoffs != vals.get(0);
+        let th = Threshold { value: r, changes_outcome, indifferences };
+        if rec.threshold(th, infoset_plan(tree, &choice), vals.get(0).to_vec(), &at, &point) {
+            rec.last(infoset_plan(tree, &new_choice), new_vals.get(0).to_vec(), &point, false);
+            return None;
+        }
+    }
+    Some(Full { at: point, choice: new_choice, vals: new_vals })
+}
+
+/// The incremental (kinetic) sweep for perfect-information trees. Between steps it keeps every
+/// node's value (decision nodes point at a leaf's or chance node's row; chance rows are updated in
+/// place), the plan, and each decision node's next event: the smallest root beyond the current θ
+/// of its chosen-minus-alternative differences, in a min-heap keyed by the event's lower end
+/// (stale entries are skipped by a per-node stamp). At an exact event θ*, only the nodes whose
+/// event is θ* can change their choice just right of θ* (every other node's differences keep their
+/// signs), and then only their ancestors' values: those are re-chosen, re-valued and given new
+/// events bottom-up, so a step costs the paths to the root, not the tree. An irrational event
+/// (a bracket) takes one step of [`full_step`], which refines the bracket against every other
+/// event, and the state is rebuilt after it.
+struct Kinetic<'s, 't> {
+    sym: &'s Symbolic<'t>,
+    opts: &'s Options,
+    /// Players.
+    n: usize,
+    /// Leaf payoff rows (rows below this index are `sym.payoffs` rows, the others chance rows).
+    leaf_rows: u32,
+    /// The row of each node's value.
+    row: Vec<u32>,
+    /// The rows of chance nodes, `n` polynomials each, in node order.
+    chance: Vec<Poly>,
+    at: Q,
+    choice: Vec<u32>,
+    /// The chosen action per information set.
+    plan: Vec<u32>,
+    /// The next event of each decision node (beyond `at`).
+    event: Vec<Option<Root>>,
+    stamp: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Q, NodeId, u32)>>,
+    /// Scratch flags: in the current step's update set; value changed in this step.
+    in_set: Vec<bool>,
+    changed: Vec<bool>,
+}
+
+impl<'s, 't> Kinetic<'s, 't> {
+    fn new(sym: &'s Symbolic<'t>, at: Q, opts: &'s Options) -> Kinetic<'s, 't> {
+        let t = sym.tree;
+        let n = t.n_players();
+        let len = t.len();
+        let leaf_rows = (sym.payoffs.len() / n.max(1)) as u32;
+        let mut row = vec![0u32; len];
+        let mut next_slot = leaf_rows;
+        for x in 0..len as NodeId {
+            if t.kind(x) == NodeKind::Chance {
+                row[x as usize] = next_slot;
+                next_slot += 1;
+            }
+        }
+        let mut k = Kinetic {
+            sym,
+            opts,
+            n,
+            leaf_rows,
+            row,
+            chance: vec![Poly::zero(); (next_slot - leaf_rows) as usize * n],
+            at,
+            choice: vec![u32::MAX; len],
+            plan: vec![0; t.infosets().len()],
+            event: vec![None; len],
+            stamp: vec![0; len],
+            heap: BinaryHeap::new(),
+            in_set: vec![false; len],
+            changed: vec![false; len],
+        };
+        for x in (0..len as NodeId).rev() {
+            match t.kind(x) {
+                NodeKind::Terminal => k.row[x as usize] = t.leaf_row(x),
+                NodeKind::Chance => k.value_chance(x),
+                NodeKind::Decision => {
+                    k.choose(x);
+                    k.schedule(x);
                 }
             }
-            for ind in &mut indifferences {
-                ind.actions.sort_unstable();
+        }
+        k
+    }
+
+    fn value(&self, x: NodeId) -> &[Poly] {
+        let (r, n) = (self.row[x as usize], self.n);
+        if r < self.leaf_rows {
+            &self.sym.payoffs[r as usize * n..(r as usize + 1) * n]
+        } else {
+            let s = (r - self.leaf_rows) as usize;
+            &self.chance[s * n..(s + 1) * n]
+        }
+    }
+
+    /// Recomputes chance node `x`'s row from its children's values.
+    fn value_chance(&mut self, x: NodeId) {
+        let (t, n) = (self.sym.tree, self.n);
+        let mut acc = vec![Poly::zero(); n];
+        for (c, p) in t.children(x).zip(&self.sym.probs[x as usize]) {
+            for (a, v) in acc.iter_mut().zip(self.value(c)) {
+                *a = a.add(&p.mul(v));
+            }
+        }
+        let s = (self.row[x as usize] - self.leaf_rows) as usize;
+        for (slot, a) in self.chance[s * n..(s + 1) * n].iter_mut().zip(acc) {
+            *slot = a;
+        }
+    }
+
+    /// Chooses at decision node `x` the mover's best child just right of `at` (ties: the first);
+    /// returns the previous choice.
+    fn choose(&mut self, x: NodeId) -> u32 {
+        let t = self.sym.tree;
+        let i = t.player_of(x);
+        let (mut k, mut best) = (0usize, t.child(x, 0));
+        for (j, c) in t.children(x).enumerate().skip(1) {
+            if right_cmp(&self.value(c)[i], &self.value(best)[i], &self.at) == Ordering::Greater {
+                k = j;
+                best = c;
+            }
+        }
+        let old = std::mem::replace(&mut self.choice[x as usize], k as u32);
+        self.plan[t.infoset_of(x) as usize] = k as u32;
+        self.row[x as usize] = self.row[best as usize];
+        old
+    }
+
+    /// Computes decision node `x`'s next event beyond `at` and queues it.
+    fn schedule(&mut self, x: NodeId) {
+        let t = self.sym.tree;
+        let i = t.player_of(x);
+        let chosen = t.child(x, self.choice[x as usize] as usize);
+        let v = &self.value(chosen)[i];
+        let mut best: Option<Root> = None;
+        for c in t.children(x).filter(|&c| c != chosen) {
+            let bound = best.as_ref().map_or(&self.opts.to, |b| b.upper());
+            let Some(r) = first_crossing(v, &self.value(c)[i], &self.at, bound, self.opts) else {
+                continue;
+            };
+            best = Some(match best {
+                None => r,
+                Some(b) => choose_smaller(b, r),
+            });
+        }
+        self.stamp[x as usize] = self.stamp[x as usize].wrapping_add(1);
+        if let Some(e) = &best {
+            self.heap.push(Reverse((e.lower().clone(), x, self.stamp[x as usize])));
+        }
+        self.event[x as usize] = best;
+    }
+
+    /// The smallest event beyond `at` and the nodes whose events were taken off the heap to find
+    /// it (all of them with events at or before its upper end).
+    fn next_event(&mut self) -> (Option<Root>, Vec<NodeId>) {
+        let mut best: Option<Root> = None;
+        let mut taken = Vec::new();
+        while let Some(Reverse((key, x, s))) = self.heap.peek() {
+            let x = *x;
+            if *s != self.stamp[x as usize] {
+                self.heap.pop();
+                continue;
+            }
+            if best.as_ref().is_some_and(|b| key > b.upper()) {
+                break;
+            }
+            self.heap.pop();
+            taken.push(x);
+            let e = self.event[x as usize].clone().expect("a queued node has an event");
+            best = Some(match best {
+                None => e,
+                Some(b) => choose_smaller(b, e),
+            });
+        }
+        (best, taken)
+    }
+
+    fn sweep(mut self, rec: &mut Recorder) {
+        let t = self.sym.tree;
+        loop {
+            let (event, taken) = self.next_event();
+            let p = match event {
+                None => {
+                    rec.last(self.plan.clone(), self.value(0).to_vec(), &self.at, true);
+                    return;
+                }
+                Some(Root::Exact(p)) => p,
+                Some(Root::Interval { .. }) => {
+                    let st = Full::new(self.sym, None, self.at.clone());
+                    match full_step(self.sym, None, self.opts, rec, st) {
+                        None => return,
+                        Some(st) => {
+                            self = Kinetic::new(self.sym, st.at, self.opts);
+                            continue;
+                        }
+                    }
+                }
+            };
+            // The nodes whose event is p, then their ancestors, deepest (largest id) first.
+            let mut set = Vec::new();
+            for x in taken {
+                let mut y = Some(x);
+                while let Some(z) = y.filter(|&z| !self.in_set[z as usize]) {
+                    self.in_set[z as usize] = true;
+                    set.push(z);
+                    y = t.parent(z);
+                }
+            }
+            set.sort_unstable_by(|a, b| b.cmp(a));
+            // Before updating: the outcome, and each decision node's alternatives tied at p.
+            let old_payoffs = self.value(0).to_vec();
+            let old_path = path_of(t, &self.choice);
+            let tied: Vec<Vec<u32>> = set
+                .iter()
+                .map(|&x| {
+                    if t.kind(x) != NodeKind::Decision {
+                        return Vec::new();
+                    }
+                    let i = t.player_of(x);
+                    let k = self.choice[x as usize];
+                    let v = self.value(t.child(x, k as usize))[i].eval(&p);
+                    (0..t.n_children(x) as u32)
+                        .filter(|&j| j != k && self.value(t.child(x, j as usize))[i].eval(&p) == v)
+                        .collect()
+                })
+                .collect();
+            // Re-choose, re-value and re-schedule bottom-up, just right of p.
+            let prev = std::mem::replace(&mut self.at, p.clone());
+            let mut switches: Vec<(usize, u32)> = Vec::new();
+            for (idx, &x) in set.iter().enumerate() {
+                match t.kind(x) {
+                    NodeKind::Terminal => {}
+                    NodeKind::Chance => {
+                        if t.children(x).any(|c| self.changed[c as usize]) {
+                            self.value_chance(x);
+                            self.changed[x as usize] = true;
+                        }
+                    }
+                    NodeKind::Decision => {
+                        let old = self.choose(x);
+                        let k = self.choice[x as usize];
+                        if old != k {
+                            switches.push((idx, old));
+                        }
+                        self.changed[x as usize] = old != k || self.changed[t.child(x, k as usize) as usize];
+                        self.schedule(x);
+                    }
+                }
+            }
+            for &x in &set {
+                self.in_set[x as usize] = false;
+                self.changed[x as usize] = false;
+            }
+            if switches.is_empty() {
+                continue;
+            }
+            let mut before_plan = self.plan.clone();
+            let mut indifferences = Vec::with_capacity(switches.len());
+            for &(idx, old) in &switches {
+                let x = set[idx];
+                before_plan[t.infoset_of(x) as usize] = old;
+                let mut actions = tied[idx].clone();
+                actions.push(old);
+                actions.sort_unstable();
+                indifferences.push(Indifference {
+                    node: x,
+                    player: t.player_of(x),
+                    actions,
+                    before: old,
+                    after: self.choice[x as usize],
+                });
             }
             indifferences.sort_by_key(|ind| ind.node);
-            let before = region(tree, &vals, &choice, start.clone(), r.clone(), &at, &point);
-            let after_path = path_of(tree, &new_choice);
-            let after_payoffs = new_vals.get(0).to_vec();
-            let changes_outcome = after_path != path_of(tree, &choice) || after_payoffs != vals.get(0);
-            regions.push(before);
-            thresholds.push(Threshold { value: r.clone(), changes_outcome, indifferences });
-            start = r.clone();
-            if thresholds.len() >= opts.max_thresholds {
-                let last = region(
-                    tree,
-                    &new_vals,
-                    &new_choice,
-                    start,
-                    Root::Exact(opts.to.clone()),
-                    &point,
-                    &opts.to,
-                );
-                regions.push(last);
-                return Ok(Analysis { parameter: theta.into(), thresholds, regions, complete: false });
+            let changes_outcome = path_of(t, &self.choice) != old_path || self.value(0) != old_payoffs;
+            let th = Threshold { value: Root::Exact(p.clone()), changes_outcome, indifferences };
+            if rec.threshold(th, before_plan, old_payoffs, &prev, &p) {
+                rec.last(self.plan.clone(), self.value(0).to_vec(), &p, false);
+                return;
             }
         }
-        choice = new_choice;
-        vals = new_vals;
-        diffs = differences(&sym, dec.as_ref(), &vals, &choice);
-        at = point;
     }
+}
+
+/// The coefficient of θ^`i` in `p`.
+fn coef(p: &Poly, i: usize) -> Q {
+    p.coeffs().get(i).cloned().unwrap_or_else(Q::zero)
+}
+
+/// Compares `a` and `b` just right of `at` (constants and affine functions without allocating).
+fn right_cmp(a: &Poly, b: &Poly, at: &Q) -> Ordering {
+    let (da, db) = (a.coeffs().len(), b.coeffs().len());
+    if da <= 1 && db <= 1 {
+        return coef(a, 0).cmp(&coef(b, 0));
+    }
+    if da <= 2 && db <= 2 {
+        let (a1, b1) = (coef(a, 1), coef(b, 1));
+        let va = &coef(a, 0) + &(&a1 * at);
+        let vb = &coef(b, 0) + &(&b1 * at);
+        return va.cmp(&vb).then_with(|| a1.cmp(&b1));
+    }
+    a.sub(b).sign_right_of(at).cmp(&0)
+}
+
+/// The smallest root in `(at, bound]` of `a - b`, other than an exact root at the range's end:
+/// `None` for a constant difference (affine differences are solved without allocating).
+fn first_crossing(a: &Poly, b: &Poly, at: &Q, bound: &Q, opts: &Options) -> Option<Root> {
+    let (da, db) = (a.coeffs().len(), b.coeffs().len());
+    if da <= 1 && db <= 1 {
+        return None;
+    }
+    let r = if da <= 2 && db <= 2 {
+        let slope = &coef(a, 1) - &coef(b, 1);
+        if slope.is_zero() {
+            return None;
+        }
+        let r = (&coef(b, 0) - &coef(a, 0)).checked_div(&slope).expect("a nonzero slope");
+        (&r > at && &r <= bound).then_some(Root::Exact(r))?
+    } else {
+        let d = a.sub(b);
+        if d.degree().unwrap_or(0) == 0 {
+            return None;
+        }
+        d.smallest_root_in(at, bound, &opts.precision)?
+    };
+    (!(matches!(r, Root::Exact(_)) && r.upper() == &opts.to)).then_some(r)
 }
 
 /// True when `d` vanishes at the root `r`.
@@ -724,7 +1124,116 @@ fn at_root(r: &Root, d: &Poly) -> bool {
     }
 }
 
-fn region(tree: &Tree, vals: &Values, choice: &[u32], from: Root, to: Root, lo: &Q, hi: &Q) -> Region {
-    let sample = &(lo + hi) * &Q::ratio(1, 2).expect("nonzero");
-    Region { from, to, plan: infoset_plan(tree, choice), payoffs: vals.get(0).to_vec(), sample }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use redline_models::expr::Expr;
+    use redline_models::tree::{Parameter, TreeBuilder};
+
+    fn q(s: &str) -> Q {
+        s.parse().unwrap()
+    }
+
+    /// The full sweep (everything recomputed at every step) on any tree.
+    fn reference(tree: &Tree, opts: &Options) -> Analysis {
+        let sym = Symbolic::new(tree, "t").unwrap();
+        let mut rec = Recorder::new(opts);
+        full_sweep(&sym, None, opts, &mut rec);
+        Analysis {
+            parameter: "t".into(),
+            thresholds: rec.thresholds,
+            regions: rec.regions,
+            complete: rec.complete,
+        }
+    }
+
+    /// A random perfect-information tree with chance nodes (some with probabilities affine in
+    /// `t`) and payoffs of degree up to 2 in `t` with small integer coefficients: many ties,
+    /// identical leaves and irrational crossings.
+    fn tree(seed: &[i8]) -> Tree {
+        let mut b = TreeBuilder::new("r", vec!["A".into(), "B".into()]);
+        b.add_parameter(Parameter::new("t", Q::zero(), "")).unwrap();
+        let two = b.actions(&["l", "r"]).unwrap();
+        let three = b.actions(&["l", "m", "r"]).unwrap();
+        let mut it = seed.iter().cycle().copied();
+        let mut next = move || it.next().unwrap();
+        let mut stack = vec![3u8];
+        while let Some(depth) = stack.pop() {
+            let v = next().rem_euclid(8);
+            if depth == 0 || v == 0 {
+                let pay: Vec<Expr> = (0..2)
+                    .map(|_| {
+                        let (a, b, c) =
+                            (next().rem_euclid(5) - 2, next().rem_euclid(3) - 1, next().rem_euclid(5));
+                        let c = if c == 0 {
+                            1
+                        } else if c == 1 {
+                            -1
+                        } else {
+                            0
+                        };
+                        Expr::parse(&format!("{a} + {b}*t + {c}*t*t")).unwrap()
+                    })
+                    .collect();
+                b.terminal(pay).unwrap();
+            } else if v == 1 {
+                let probs = if next() % 2 == 0 { ["1/3", "2/3"] } else { ["1/2 + t/4", "1/2 - t/4"] };
+                b.chance(
+                    probs
+                        .iter()
+                        .zip(["x", "y"])
+                        .map(|(p, o)| (o.to_string(), Expr::parse(p).unwrap()))
+                        .collect(),
+                )
+                .unwrap();
+                stack.extend([depth - 1, depth - 1]);
+            } else {
+                let k = if v == 2 { 3 } else { 2 };
+                b.decision_new(usize::from(v % 2 == 0), if k == 3 { three } else { two }).unwrap();
+                stack.extend(std::iter::repeat_n(depth - 1, k));
+            }
+        }
+        b.finish().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// The incremental sweep gives exactly what the full one does: thresholds (exact or
+        /// bracketed), indifferences, regions, samples.
+        #[test]
+        fn kinetic_sweep_equals_full_sweep(seed in proptest::collection::vec(any::<i8>(), 96), max in 1usize..12) {
+            let t = tree(&seed);
+            let opts = Options { from: q("-2"), to: q("2"), precision: q("1/1000"), max_thresholds: max };
+            prop_assert_eq!(analyze(&t, "t", &opts).unwrap(), reference(&t, &opts));
+        }
+    }
+
+    /// The benchmark's comb in small: branch k pays `k*t - k^2/2`, so the best branch switches at
+    /// every `k + 1/2`; the binary subtrees below have no thresholds of their own.
+    #[test]
+    fn comb_switches_at_every_half() {
+        let mut b = TreeBuilder::new("comb", vec!["A".into(), "B".into()]);
+        b.add_parameter(Parameter::new("t", Q::zero(), "")).unwrap();
+        let six = b.actions(&["0", "1", "2", "3", "4", "5"]).unwrap();
+        let two = b.actions(&["l", "r"]).unwrap();
+        b.decision_new(0, six).unwrap();
+        for k in 0..6 {
+            b.decision_new(1, two).unwrap();
+            for p2 in [1, 2] {
+                b.terminal(vec![
+                    Expr::parse(&format!("{k}*t - {}/2", k * k)).unwrap(),
+                    Expr::parse(&p2.to_string()).unwrap(),
+                ])
+                .unwrap();
+            }
+        }
+        let t = b.finish().unwrap();
+        let opts = Options { from: q("0"), to: q("10"), precision: q("1e-12"), max_thresholds: 100 };
+        let a = analyze(&t, "t", &opts).unwrap();
+        let got: Vec<String> = a.thresholds.iter().map(|th| th.value.lower().to_string()).collect();
+        assert_eq!(got, ["1/2", "3/2", "5/2", "7/2", "9/2"]);
+        assert!(a.complete && a.thresholds.iter().all(|th| th.changes_outcome));
+        assert_eq!(a, reference(&t, &opts));
+    }
 }

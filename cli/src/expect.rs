@@ -333,8 +333,9 @@ fn read_case(v: &Value, dir: &Path) -> Parsed<Case> {
             "repeated" => {
                 return err(
                     k.pos,
-                    "case kind `repeated` (the δ-interval of a repeated-game doctrine) is reserved and not \
-                     available in this version",
+                    "there is no `repeated` case kind: pin a doctrine's δ-intervals with a threshold case, \
+                     `threshold: (param: \"delta\")`, expecting `thresholds` (the critical discount factors) \
+                     and `regimes` (subgame perfect, Nash only, or not an equilibrium, region by region)",
                 );
             }
             "tolerance" => {

@@ -53,11 +53,6 @@ fn the_expectation_suite_over_every_built_in_model_holds() {
     let models = text(&redline_in(&workspace_root(), &["models"]).stdout);
     for line in models.lines().skip(1).take_while(|l| !l.trim().is_empty()) {
         let name = line.split_whitespace().next().expect("a model name");
-        // Repeated games (`ceasefire*`) are checked by `tests/tests/repeated.rs`: the δ-interval
-        // kind of expectation is reserved and not implemented yet.
-        if name == "ceasefire" || name == "ceasefire-tft" {
-            continue;
-        }
         assert!(all.contains(&format!("game: \"{name}\"")), "no expectation covers the model `{name}`");
     }
 }
@@ -149,7 +144,7 @@ fn a_malformed_case_exits_2_naming_its_line() {
         ),
         (
             "[(name: \"a\", game: \"salami\", repeated: (), expect: (payoffs: []))]",
-            "bad.ron:1:30: case kind `repeated`",
+            "bad.ron:1:30: there is no `repeated` case kind: pin a doctrine's δ-intervals with a threshold case",
         ),
     ];
     for (file, message) in cases {

@@ -21,7 +21,6 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use redline_models::expr::BinOp;
 use redline_models::number::Q;
 use redline_models::tree::{NodeId, NodeKind, Tree};
 
@@ -105,40 +104,10 @@ struct Symbolic<'t> {
 }
 
 fn to_poly(tree: &Tree, e: &redline_models::expr::Expr, theta: &str) -> Result<Poly, Error> {
-    let values: Vec<(&str, &Q)> =
-        tree.parameters().iter().map(|p| p.name.as_str()).zip(tree.parameter_values()).collect();
-    e.fold(
-        |q| Ok(Poly::constant(q.clone())),
-        |name| {
-            if name == theta {
-                Ok(Poly::theta())
-            } else {
-                values.iter().find(|(n, _)| *n == name).map(|(_, v)| Poly::constant((*v).clone())).ok_or_else(|| {
-                    Error::Unsupported { method: "threshold", reason: format!("unknown parameter `{name}`") }
-                })
-            }
-        },
-        |p| p.scale(&-Q::one()),
-        |op, a, b| match op {
-            BinOp::Add => Ok(a.add(&b)),
-            BinOp::Sub => Ok(a.sub(&b)),
-            BinOp::Mul => Ok(a.mul(&b)),
-            BinOp::Div => match b.as_constant() {
-                Some(c) if !c.is_zero() => Ok(a.scale(&c.recip().expect("nonzero"))),
-                Some(_) => Err(Error::Unsupported {
-                    method: "threshold",
-                    reason: format!("`{}` divides by zero", e.text()),
-                }),
-                None => Err(Error::Unsupported {
-                    method: "threshold",
-                    reason: format!(
-                        "`{}` divides by an expression in `{theta}`; thresholds need payoffs and probabilities that are polynomials in the parameter",
-                        e.text()
-                    ),
-                }),
-            },
-        },
-    )
+    let lookup = |name: &str| {
+        tree.parameters().iter().position(|p| p.name == name).map(|k| tree.parameter_values()[k].clone())
+    };
+    crate::threshold_mixed::expr_poly(e, theta, &lookup)
 }
 
 impl<'t> Symbolic<'t> {

@@ -238,8 +238,9 @@ fn interpolate(xs: &[Q], ys: &[Q]) -> Poly {
     p
 }
 
-/// An expression as a polynomial in `theta`, other parameters at their values.
-fn expr_poly(e: &Expr, theta: &str, lookup: &dyn Fn(&str) -> Option<Q>) -> Result<Poly, Error> {
+/// An expression as a polynomial in `theta`, other parameters at their values (shared with
+/// [`crate::threshold`]).
+pub(crate) fn expr_poly(e: &Expr, theta: &str, lookup: &dyn Fn(&str) -> Option<Q>) -> Result<Poly, Error> {
     let unsupported = |reason: String| Error::Unsupported { method: "threshold", reason };
     e.fold(
         |q| Ok(Poly::constant(q.clone())),
@@ -258,7 +259,7 @@ fn expr_poly(e: &Expr, theta: &str, lookup: &dyn Fn(&str) -> Option<Q>) -> Resul
             BinOp::Div => match b.as_constant().and_then(|c| c.recip()) {
                 Some(inv) => Ok(a.scale(&inv)),
                 None => Err(unsupported(format!(
-                    "`{}` divides by zero or by an expression in `{theta}`; thresholds need payoffs that are polynomials in the parameter",
+                    "`{}` divides by zero or by an expression in `{theta}`; thresholds need payoffs and probabilities that are polynomials in the parameter",
                     e.text()
                 ))),
             },

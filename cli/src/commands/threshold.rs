@@ -15,6 +15,29 @@ use crate::commands::convert::write_atomic;
 use crate::load::{Game, load};
 use crate::render::{node_place, table};
 
+/// The first lines of the text output: what is swept over which range, by which method, and the
+/// other parameters' values.
+pub(super) fn header(
+    title: &str,
+    p: &str,
+    (from, to): (&Q, &Q),
+    how: &str,
+    params: &[Parameter],
+    values: &[Q],
+) -> String {
+    let mut s = format!("{title}: thresholds of {p} in [{from}, {to}] ({how})\n");
+    let others: Vec<String> = params
+        .iter()
+        .zip(values)
+        .filter(|(q, _)| q.name != p)
+        .map(|(q, v)| format!("{} = {v}", q.name))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(s, "  other parameters: {}", others.join(", "));
+    }
+    s
+}
+
 pub(super) fn parse_q(flag: &str, text: &str) -> Result<Q> {
     Q::parse_exact(text).map_err(|e| anyhow!("--{flag} {text}: {e}"))
 }
@@ -225,20 +248,14 @@ fn text_output(
     let p = &a.parameter;
     let mut s = String::new();
     let title = if tree.title.is_empty() { source } else { tree.title.as_str() };
-    let _ = writeln!(
-        s,
-        "{title}: thresholds of {p} in [{from}, {to}] (exact sweep, others at their current values)"
-    );
-    let others: Vec<String> = tree
-        .parameters()
-        .iter()
-        .zip(tree.parameter_values())
-        .filter(|(q, _)| &q.name != p)
-        .map(|(q, v)| format!("{} = {v}", q.name))
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(s, "  other parameters: {}", others.join(", "));
-    }
+    s.push_str(&header(
+        title,
+        p,
+        (from, to),
+        "exact sweep, others at their current values",
+        tree.parameters(),
+        tree.parameter_values(),
+    ));
     if a.thresholds.is_empty() {
         let _ = writeln!(s, "\nNo threshold: the same subgame-perfect plan holds on the whole range.");
     } else {

@@ -10,7 +10,7 @@ use redline_solver::poly::Root;
 use redline_solver::threshold_mixed::{self, Analysis, Supports};
 use serde_json::{Value, json};
 
-use super::threshold::{default_range, parse_q, root_json, root_text};
+use super::threshold::{default_range, header, parse_q, root_json, root_text};
 use crate::args::{Format, ThresholdArgs};
 use crate::render::{self, NumberStyle, table};
 
@@ -102,21 +102,17 @@ fn text_output(g: &StrategicGame, a: &Analysis, source: &str, from: &Q, to: &Q, 
     let p = &a.parameter;
     let mut s = String::new();
     let title = if g.title.is_empty() { source } else { g.title.as_str() };
-    let _ = writeln!(
-        s,
-        "{title}: thresholds of {p} in [{from}, {to}] (mixed equilibria: every extreme equilibrium solved exactly on a \
-         grid of {GRID_CELLS} cells, changes bisected and confirmed by the supports' boundary polynomials)"
-    );
-    let others: Vec<String> = g
-        .parameters()
-        .iter()
-        .zip(g.parameter_values())
-        .filter(|(q, _)| &q.name != p)
-        .map(|(q, v)| format!("{} = {v}", q.name))
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(s, "  other parameters: {}", others.join(", "));
-    }
+    s.push_str(&header(
+        title,
+        p,
+        (from, to),
+        &format!(
+            "mixed equilibria: every extreme equilibrium solved exactly on a grid of {GRID_CELLS} cells, \
+             changes bisected and confirmed by the supports' boundary polynomials"
+        ),
+        g.parameters(),
+        g.parameter_values(),
+    ));
     if a.thresholds.is_empty() {
         let _ = writeln!(s, "\nNo threshold: the equilibrium supports are the same on the whole range.");
     } else {

@@ -11,7 +11,7 @@
 //!
 //! **Fast path:** a float LP (microlp, through good_lp) guesses the supports of optimal strategies
 //! and exact integer algebra turns them into the answer, verified with exact zero regret
-//! ([`super::float_lp`]). When the guess does not verify (float trouble, or a degenerate game whose
+//! (module `float_lp`). When the guess does not verify (float trouble, or a degenerate game whose
 //! float vertices have supports of different sizes) the exact simplex below runs instead, so the
 //! answer never depends on floating point.
 //!
@@ -26,7 +26,7 @@
 //! `max 1ᵀw s.t. A·w ≤ 1, w ≥ 0` starts feasible at `w = 0`. Its optimum is `1/v` for the value `v`
 //! of `A`; `y = w / 1ᵀw`. The row player's strategy comes from the same final tableau: the reduced
 //! costs of the slack columns are the dual solution `u` of `min 1ᵀu s.t. Aᵀu ≥ 1`, and
-//! `x = u / 1ᵀu` ([`super::simplex`]).
+//! `x = u / 1ᵀu` (module `simplex`).
 //!
 //! Next: [`super::lemke_howson`] for general-sum games.
 

@@ -1,7 +1,7 @@
 //! Exact solutions of a square integer system and its transpose by multi-modular elimination: LU
 //! factorisation modulo word-size primes, and the Chinese remainder theorem for the integers.
 //!
-//! **Used by:** [`super::float_lp`] (the equalizer systems of `lp`'s fast path). **Complexity:**
+//! **Used by:** `float_lp` (the equalizer systems of `lp`'s fast path). **Complexity:**
 //! O(k³) word operations per prime for a k × k matrix (one factorisation serves `M·w = 1` and
 //! `Mᵀ·u = 1`), and as many primes as Hadamard's bound on the Cramer numerators needs bits / 30;
 //! far cheaper than fraction-free elimination on big integers, whose entries grow to that size.

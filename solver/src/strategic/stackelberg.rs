@@ -5,7 +5,7 @@
 //! follower's reply (ties broken in the leader's favour: the strong Stackelberg assumption) and both
 //! payoffs; for a leader with two strategies, also the exact range of commitments under which that
 //! reply is a best reply (the deterrence threshold). **Complexity:** one exact LP per follower
-//! strategy, each an m × n simplex ([`super::simplex`]). **Reference:** Conitzer & Sandholm (2006),
+//! strategy, each an m × n simplex (module `simplex`). **Reference:** Conitzer & Sandholm (2006),
 //! "Computing the optimal strategy to commit to"; ALGORITHMS.md §15; MODELS.md Game F.
 //!
 //! For each follower strategy `j`, the LP is `max Σ_i x_i·L(i, j)` over leader strategies `x` for

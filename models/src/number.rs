@@ -306,6 +306,40 @@ impl Q {
     /// ```
     #[must_use]
     pub fn to_decimal(&self, decimals: usize) -> String {
+        self.to_decimal_inner(decimals)
+    }
+
+    /// The exact value when it is short enough to read in a message (up to 40 characters), else an
+    /// approximation with the size of the exact fraction: `≈ 4.754237 (a fraction of 2871 digits)`.
+    ///
+    /// ```
+    /// use redline_models::number::Q;
+    /// assert_eq!(Q::ratio(3, 2).unwrap().for_message(), "3/2");
+    /// let huge = Q::parse_exact(&format!("1{}/3", "0".repeat(60))).unwrap();
+    /// assert_eq!(huge.for_message(), "≈ 3.333333e59 (a fraction of 62 digits)");
+    /// let small = Q::parse_exact(&format!("1/3{}", "0".repeat(60))).unwrap();
+    /// assert_eq!(small.for_message(), "≈ 0.000000 (a fraction of 62 digits)");
+    /// ```
+    #[must_use]
+    pub fn for_message(&self) -> String {
+        let exact = self.to_string();
+        if exact.len() <= 40 {
+            return exact;
+        }
+        let digits = exact.chars().filter(char::is_ascii_digit).count();
+        let decimal = self.to_decimal(6);
+        let (sign, unsigned) = decimal.strip_prefix('-').map_or(("", decimal.as_str()), |u| ("-", u));
+        let int = unsigned.split('.').next().unwrap_or(unsigned);
+        let approx = if int.len() > 12 {
+            // Scientific notation for big magnitudes: 4.754455e2201.
+            format!("{sign}{}.{}e{}", &int[..1], &int[1..7], int.len() - 1)
+        } else {
+            decimal.clone()
+        };
+        format!("≈ {approx} (a fraction of {digits} digits)")
+    }
+
+    fn to_decimal_inner(&self, decimals: usize) -> String {
         let (n, d) = self.to_parts();
         let scale = num_traits::pow(BigInt::from(10), decimals);
         let scaled = n.abs() * scale;

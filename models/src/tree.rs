@@ -676,15 +676,18 @@ impl Tree {
                     return Err(self.node_error(
                         x,
                         format!(
-                            "chance probability of `{}` is {p}, outside [0, 1]",
-                            self.chance_labels(x)[k]
+                            "chance probability of `{}` is {}, outside [0, 1]",
+                            self.chance_labels(x)[k],
+                            p.for_message()
                         ),
                     ));
                 }
             }
             let sum: Q = probs.iter().sum();
             if !sum.is_one() {
-                return Err(self.node_error(x, format!("chance probabilities sum to {sum}, not 1")));
+                return Err(
+                    self.node_error(x, format!("chance probabilities sum to {}, not 1", sum.for_message()))
+                );
             }
         }
         Ok(())

@@ -598,7 +598,11 @@ impl EfgReader<'_> {
                         if p.is_negative() || p > Q::one() {
                             return Err(at(
                                 ppos,
-                                format!("chance probability of {} is {p}, outside [0, 1]", quote(&s)),
+                                format!(
+                                    "chance probability of {} is {}, outside [0, 1]",
+                                    quote(&s),
+                                    p.for_message()
+                                ),
                             ));
                         }
                         outcomes.push((s, p));
@@ -618,7 +622,7 @@ impl EfgReader<'_> {
             }
             let sum: Q = outcomes.iter().map(|(_, p)| p).sum();
             if !sum.is_one() {
-                return Err(at(open, format!("chance probabilities sum to {sum}, not 1")));
+                return Err(at(open, format!("chance probabilities sum to {}, not 1", sum.for_message())));
             }
             if let Some(known) = self.chance.get(&number) {
                 if known.outcomes != outcomes {

@@ -317,31 +317,10 @@ fn read_parameters(v: &Value) -> Result<Vec<Parameter>, Error> {
 }
 
 fn expr(v: &Value, parameters: &[Parameter]) -> Result<Expr, Error> {
-    let (text, offset) = match &v.kind {
-        Kind::Num(t) => (t.as_str(), 0),
-        Kind::Str(t) => (t.as_str(), 1),
-        _ => {
-            return Err(at(
-                v.pos,
-                format!("a payoff must be a number or an expression in quotes, found {}", v.kind_name()),
-            ));
-        }
-    };
-    let e = Expr::parse(text).map_err(|e| {
-        at(
-            Pos { line: v.pos.line, col: v.pos.col + offset + e.column as u32 - 1 },
-            format!("payoff: {}", e.message),
-        )
-    })?;
-    for name in e.parameters() {
-        if name == DELTA {
-            return Err(at(v.pos, "stage payoffs cannot depend on the discount factor `delta`"));
-        }
-        if !parameters.iter().any(|p| p.name == name) {
-            let hint = closest(name, parameters.iter().map(|p| p.name.as_str()))
-                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-            return Err(at(v.pos, format!("unknown parameter `{name}` in payoff `{text}`{hint}")));
-        }
+    let names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
+    let e = super::game::expr(&names, v, "payoff")?;
+    if e.parameters().contains(&DELTA) {
+        return Err(at(v.pos, "stage payoffs cannot depend on the discount factor `delta`"));
     }
     Ok(e)
 }

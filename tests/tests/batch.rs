@@ -133,3 +133,23 @@ fn one_and_two_threads_give_byte_identical_output() {
     assert_eq!(one.stdout.iter().filter(|&&b| b == b'\n').count(), 300);
     assert!(one.stdout == two.stdout, "the output depends on the thread count");
 }
+
+#[test]
+fn every_game_kind_goes_through_batch() {
+    // Repeated games, Stackelberg commitments, sequence-form solves of trees and thresholds of a
+    // repeated doctrine: each answered with its own schema, in order.
+    let input = [
+        r#"{"id": "r", "game": "ceasefire", "set": {"delta": "3/4"}}"#,
+        r#"{"id": "s", "game": "inspection", "method": "stackelberg"}"#,
+        r#"{"id": "q", "game": "examples/imperfect-matching.ron", "method": "lp"}"#,
+        r#"{"id": "t", "game": "ceasefire", "threshold": {"param": "delta"}}"#,
+    ]
+    .join("\n");
+    let out = batch(&input, "2");
+    let got = lines(&out);
+    let schemas: Vec<&str> = got.iter().map(|v| v["result"]["schema"].as_str().unwrap_or("none")).collect();
+    assert_eq!(schemas, ["redline/repeated/1", "redline/solve/1", "redline/solve/1", "redline/threshold/1"]);
+    assert_eq!(got[0]["result"]["subgame_perfect"], Value::Bool(true));
+    assert_eq!(got[2]["result"]["equilibria"][0]["payoffs"][0], "1/2");
+    assert_eq!(got[3]["result"]["thresholds"][0]["value"], "1/2");
+}

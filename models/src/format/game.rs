@@ -578,7 +578,13 @@ const NESTED_DEPTH_LIMIT: usize = 60;
 /// the tree has them, otherwise as exact numbers.
 #[must_use]
 pub fn write(tree: &Tree, syntax: Syntax) -> String {
-    let mut w = Writer { tree, json: syntax == Syntax::Json, out: String::new() };
+    let mut label_count = std::collections::HashMap::new();
+    for h in tree.infosets() {
+        *label_count.entry(&*h.label).or_insert(0usize) += 1;
+    }
+    let write_infosets = !tree.is_perfect_information();
+    let mut w =
+        Writer { tree, json: syntax == Syntax::Json, out: String::new(), write_infosets, label_count };
     w.game();
     w.out
 }
@@ -587,6 +593,10 @@ struct Writer<'t> {
     tree: &'t Tree,
     json: bool,
     out: String,
+    /// Whether to write `infoset` names (computed once: the test is O(N)).
+    write_infosets: bool,
+    /// How many information sets carry each label (a shared label is replaced by a unique name).
+    label_count: std::collections::HashMap<&'t str, usize>,
 }
 
 pub(crate) fn quote(s: &str) -> String {
@@ -749,13 +759,13 @@ impl Writer<'_> {
                 self.field("player");
                 self.out.push_str(&quote(&t.players()[t.player_of(x)]));
                 let h = t.infoset_of(x);
-                if !t.is_perfect_information() {
+                if self.write_infosets {
                     self.out.push_str(", ");
                     self.field("infoset");
                     // The reader joins nodes by (player, name) and refuses one name for two players,
                     // so a label shared by several information sets is replaced by a unique name.
                     let label = &t.infosets()[h as usize].label;
-                    let shared = t.infosets().iter().filter(|g| &g.label == label).count() > 1;
+                    let shared = self.label_count.get(&**label).copied().unwrap_or(0) > 1;
                     let name = if label.is_empty() || shared {
                         format!("{}#{}", t.players()[t.player_of(x)], t.infosets()[h as usize].number)
                     } else {

@@ -39,6 +39,26 @@ pub struct SolveJson {
     pub equilibria: Vec<EquilibriumJson>,
 }
 
+impl SolveJson {
+    /// The `redline/solve/1` document; `float` says whether numbers were printed as decimals.
+    pub fn new(
+        game: GameJson,
+        method: &str,
+        float: bool,
+        complete: bool,
+        equilibria: Vec<EquilibriumJson>,
+    ) -> SolveJson {
+        SolveJson {
+            schema: "redline/solve/1",
+            game,
+            method: method.to_string(),
+            arithmetic: if float { "float" } else { "exact" },
+            complete,
+            equilibria,
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct GameJson {
     pub title: String,

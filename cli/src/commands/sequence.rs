@@ -27,18 +27,13 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
     let style = NumberStyle { float: args.float, decimals: args.decimals };
     let out = match args.format {
         Format::Json => {
-            let json = SolveJson {
-                schema: "redline/solve/1",
-                game: render::game_json(tree, source, style),
-                method: method.as_str().to_string(),
-                arithmetic: if args.float { "float" } else { "exact" },
-                complete: solution.complete,
-                equilibria: solution
-                    .equilibria
-                    .iter()
-                    .map(|e| render::equilibrium_json(tree, e, None, style))
-                    .collect(),
-            };
+            let json = SolveJson::new(
+                render::game_json(tree, source, style),
+                method.as_str(),
+                args.float,
+                solution.complete,
+                solution.equilibria.iter().map(|e| render::equilibrium_json(tree, e, None, style)).collect(),
+            );
             let mut v = serde_json::to_value(&json)?;
             add_beliefs_json(&mut v, tree, &solution.equilibria, style);
             let mut s = serde_json::to_string_pretty(&v)?;

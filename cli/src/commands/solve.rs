@@ -97,19 +97,18 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         .collect();
     let out = match args.format {
         Format::Json => {
-            let json = SolveJson {
-                schema: "redline/solve/1",
-                game: render::game_json(&tree, &source, style),
-                method: method.as_str().to_string(),
-                arithmetic: if args.float { "float" } else { "exact" },
-                complete: solution.complete,
-                equilibria: solution
+            let json = SolveJson::new(
+                render::game_json(&tree, &source, style),
+                method.as_str(),
+                args.float,
+                solution.complete,
+                solution
                     .equilibria
                     .iter()
                     .zip(&regimes)
                     .map(|(e, r)| render::equilibrium_json(&tree, e, r.clone(), style))
                     .collect(),
-            };
+            );
             let mut s = if imperfect {
                 let mut v = serde_json::to_value(&json)?;
                 v["subgames"] = super::sequence::subgames_json(&tree, &subgames);
@@ -247,14 +246,13 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option
     let style = NumberStyle { float: args.float, decimals: args.decimals };
     let out = match args.format {
         Format::Json => {
-            let json = SolveJson {
-                schema: "redline/solve/1",
-                game: render::strategic_game_json(g, source, style),
-                method: method.as_str().to_string(),
-                arithmetic: if args.float { "float" } else { "exact" },
-                complete: solution.complete,
-                equilibria: solution.equilibria.iter().map(|e| render::mixed_json(e, style)).collect(),
-            };
+            let json = SolveJson::new(
+                render::strategic_game_json(g, source, style),
+                method.as_str(),
+                args.float,
+                solution.complete,
+                solution.equilibria.iter().map(|e| render::mixed_json(e, style)).collect(),
+            );
             let mut json = serde_json::to_value(&json)?;
             if args.components {
                 super::reduced::add_components_json(&mut json, &solution);

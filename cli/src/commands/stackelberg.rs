@@ -25,14 +25,13 @@ pub fn run(args: &SolveArgs, g: &StrategicGame, source: &str, parameters: String
         Format::Json => {
             let mut e = render::mixed_json(&c.to_mixed(follower_strategies), style);
             e.kind = "stackelberg";
-            let json = SolveJson {
-                schema: "redline/solve/1",
-                game: render::strategic_game_json(g, source, style),
-                method: "stackelberg".to_string(),
-                arithmetic: if args.float { "float" } else { "exact" },
-                complete: false,
-                equilibria: vec![e],
-            };
+            let json = SolveJson::new(
+                render::strategic_game_json(g, source, style),
+                "stackelberg",
+                args.float,
+                false,
+                vec![e],
+            );
             let mut s = serde_json::to_string_pretty(&json)?;
             s.push('\n');
             s

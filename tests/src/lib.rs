@@ -114,6 +114,21 @@ pub fn workspace_root() -> std::path::PathBuf {
         .to_path_buf()
 }
 
+/// Runs `redline ARGS` from the workspace root: the exit code (-1 if killed), stdout and stderr.
+///
+/// # Panics
+/// If the binary cannot run or prints non-UTF-8 text.
+#[must_use]
+pub fn run_redline(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(redline_bin())
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .expect("the redline binary runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
 /// The `redline` binary of the current build profile, for end-to-end tests.
 ///
 /// Cargo gives `CARGO_BIN_EXE_*` only to tests of the binary's own package, so the path is found

@@ -15,7 +15,7 @@ use redline_models::format::{efg, game, matrix, nfg};
 use redline_models::number::Q;
 use redline_models::reduced::{self, EXCLUDED};
 use redline_models::tree::{NodeKind, Tree};
-use redline_tests::{Shape, golden, random_tree, redline_bin, workspace_root};
+use redline_tests::{Shape, golden, random_tree, workspace_root};
 
 /// Every full pure strategy of player `i`: one action per information set (in player order).
 fn full_strategies(t: &Tree, i: usize) -> Vec<Vec<u32>> {
@@ -160,13 +160,7 @@ fn strategic_ron_json_nfg_round_trips() {
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(redline_bin())
-        .args(args)
-        .current_dir(workspace_root())
-        .output()
-        .expect("the redline binary runs");
-    let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
-    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+    redline_tests::run_redline(args)
 }
 
 #[test]

@@ -259,16 +259,10 @@ proptest! {
 }
 
 mod cli {
-    use redline_tests::{redline_bin, workspace_root};
+    use redline_tests::workspace_root;
 
     fn run(args: &[&str]) -> (i32, String, String) {
-        let out = std::process::Command::new(redline_bin())
-            .args(args)
-            .current_dir(workspace_root())
-            .output()
-            .expect("the redline binary runs");
-        let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
-        (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+        redline_tests::run_redline(args)
     }
 
     #[test]

@@ -22,10 +22,9 @@
 //!
 //! The integers are [`Mixed`]: `i64` while values fit (with `i128` intermediate products, so the
 //! common small case never allocates), `num-bigint`'s `BigInt` beyond. The big type is reached
-//! through [`Q::floor`]: the solver crate does not depend on `num-bigint` itself, so the code is
-//! generic over the few operations of [`Int`] and every entry point instantiates it with
-//! [`witness`]. A direct dependency would turn this into a type alias without touching the
-//! algorithms.
+//! through [`Q::floor`]; the code is generic over the few operations of [`Int`] and every entry
+//! point instantiates it with [`witness`]. (The crate now depends on `num-bigint` directly, for
+//! `modular`; the generic form is kept because nothing is gained by rewriting it as an alias.)
 
 use std::borrow::Cow;
 use std::cmp::Ordering;

@@ -436,7 +436,11 @@ pub fn equilibrium_text(
             .collect();
         out.push_str(&table(&rows, "    "));
     }
-    let scope = if e.kind == redline_solver::Kind::Nash { "" } else { " in any subgame" };
+    let scope = match e.kind {
+        redline_solver::Kind::Nash => "",
+        redline_solver::Kind::SubgamePerfect => " in any subgame",
+        redline_solver::Kind::Sequential => " at any information set, given the beliefs there",
+    };
     let _ = writeln!(
         out,
         "  verified: exact regret {} (no player gains by deviating{scope})",

@@ -10,6 +10,8 @@ pub enum Kind {
     SubgamePerfect,
     /// Nash.
     Nash,
+    /// Sequential: sequentially rational under consistent beliefs (Kreps & Wilson 1982).
+    Sequential,
 }
 
 impl Kind {
@@ -19,6 +21,7 @@ impl Kind {
         match self {
             Kind::SubgamePerfect => "subgame-perfect",
             Kind::Nash => "nash",
+            Kind::Sequential => "sequential",
         }
     }
 }

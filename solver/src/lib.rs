@@ -18,6 +18,7 @@ pub mod play;
 pub mod poly;
 pub mod repeated;
 pub mod sequence;
+pub mod sequential;
 pub mod spe;
 pub mod strategic;
 pub mod threshold;

@@ -123,7 +123,9 @@ fn build(a: &Assignment) -> Result<Tree, Error> {
             Todo::B(h, m, hb) => {
                 let y = b.decision(hb)?;
                 let label = if h.is_empty() { "1".to_string() } else { code(&h) };
-                b.set_label(y, &format!("B|{label} ({} by A)", if m == 0 { "hold" } else { "strike" }));
+                // The path printed next to a label already says what A did, so the label names only
+                // the information set.
+                b.set_label(y, &format!("B|{label}"));
                 for reply in [1u8, 0] {
                     let mut next = h.clone();
                     next.push((m, reply));

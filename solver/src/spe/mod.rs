@@ -11,7 +11,10 @@
 //! ([`crate::sequence`]: the LP when it is constant-sum, Lemke's algorithm otherwise); with more
 //! such players it is refused.
 //! **Returns:** one SPE: pure (the first optimal action at ties) unless a subgame needed the
-//! sequence form; [`solve_with_report`] also says which method solved each subgame.
+//! sequence form; [`solve_with_report`] also says which method solved each subgame. With
+//! `options.all`, every SPE the subgame methods enumerate (the private `all` module: every pure SPE
+//! of singleton regions, every extreme equilibrium of two-player subgames by `enum` on their reduced
+//! strategic forms, the pure equilibria of subgames with more players), combined depth first.
 //! **Complexity:** O(N) exact operations plus the decision-problem weights.
 //! **Reference:** Selten (1975); Kuhn (1953) for perfect recall and behaviour strategies.
 
@@ -22,6 +25,8 @@ use crate::backward_induction::{self, Options, Solution};
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
 use crate::sequence::SequenceForm;
+
+mod all;
 
 /// Marks every node that roots a subgame: every information set that meets its subtree lies inside
 /// it. Uses pre-order ranges: O(N).
@@ -92,6 +97,9 @@ pub fn solve_with_report(tree: &Tree, options: &Options) -> Result<(Solution, Ve
         let report = vec![SubgameReport { root: 0, method: "backward induction", players }];
         return backward_induction::solve(tree, options).map(|s| (s, report));
     }
+    if options.all {
+        return all::solve_all(tree, options);
+    }
     let roots = subgame_roots(tree);
     let n_players = tree.n_players();
     let mut value: Vec<Option<Vec<Q>>> = vec![None; tree.len()];
@@ -135,8 +143,9 @@ pub fn solve_with_report(tree: &Tree, options: &Options) -> Result<(Solution, Ve
                 method: "spe",
                 reason: format!(
                     "in {place}, {} move and one of them cannot observe everything before its move \
-                     (an information set with several nodes); subgames with more than two such players \
-                     need `pure` on the subgame's reduced strategic form, which this version does not have",
+                     (an information set with several nodes); one equilibrium of such a subgame with more than \
+                     two players is not computed here: use `--all` (every pure equilibrium of each such \
+                     subgame, on its reduced strategic form) or `--method sequential`",
                     names.join(", ")
                 ),
             });

@@ -32,7 +32,7 @@ use crate::expr::Expr;
 use crate::number::Q;
 use crate::tree::{InfosetId, NodeKind, Parameter, Tree, TreeBuilder};
 
-/// The largest slice count: the tree has 2^(n+1) + 2·3^n nodes (about 120,000 at n = 10).
+/// The largest slice count: the tree has 2^(n+1) + 2·3^n − 1 nodes (120,145 at n = 10).
 pub const MAX_SLICES: u32 = 10;
 
 /// The `salami-reputation` registry entry (B2).

@@ -4,7 +4,9 @@
 //!   parameter validation.
 //! - The Kreps–Wilson oracle (`redline_tests::kw`) against every B1 row and payoff total of B.2.
 //! - The oracle's profile has exact zero Nash regret in the built trees (B1-1..4 and B2-1..4, and B1 at
-//!   random parameters with a > 1), which checks the trees against the closed form.
+//!   random parameters with a > 1), which checks the trees against the closed form; with the oracle's
+//!   beliefs it also passes a one-shot deviation check at every information set, off the path too
+//!   (sequential rationality).
 //! - B2-1's Nash equilibria: `enum` on the reduced strategic form finds the three payoff pairs of B.3,
 //!   `lcp` finds a verified one.
 
@@ -90,6 +92,74 @@ fn kw_profile(tree: &Tree, kw: &Kw) -> Profile {
         })
         .collect();
     Profile::Behavior(behavior)
+}
+
+/// The one-shot deviation check of the Kreps–Wilson *assessment* (profile plus beliefs) at every
+/// information set, on the path or off it: with the belief `p` from the closed form on the resolute
+/// node (0 where there is none) and the profile's play after the move, every action the profile uses
+/// must be a best action of the mover. With perfect recall and consistent beliefs this is sequential
+/// rationality (Hendon, Jacobsen and Sloth 1996). Returns the largest gain of a one-shot deviation
+/// and the label of the information set where it is.
+fn one_shot_gain(tree: &Tree, kw: &Kw) -> (Q, String) {
+    let Profile::Behavior(behavior) = kw_profile(tree, kw) else { unreachable!() };
+    one_shot_gain_of(tree, kw, &behavior)
+}
+
+/// [`one_shot_gain`] for any behaviour profile, with the closed form's beliefs.
+fn one_shot_gain_of(tree: &Tree, kw: &Kw, behavior: &[Vec<Q>]) -> (Q, String) {
+    let n = tree.n_players();
+    // Expected payoffs under the profile at every node, children before parents.
+    let mut value: Vec<Vec<Q>> = vec![Vec::new(); tree.len()];
+    for x in (0..tree.len() as NodeId).rev() {
+        value[x as usize] = match tree.kind(x) {
+            NodeKind::Terminal => tree.payoffs(x).to_vec(),
+            NodeKind::Chance => {
+                let mut v = vec![Q::zero(); n];
+                for (c, p) in tree.children(x).zip(tree.chance_probs(x)) {
+                    for (vi, ci) in v.iter_mut().zip(&value[c as usize]) {
+                        *vi = &*vi + &(p * ci);
+                    }
+                }
+                v
+            }
+            NodeKind::Decision => {
+                let sigma = &behavior[tree.infoset_of(x) as usize];
+                let mut v = vec![Q::zero(); n];
+                for (c, p) in tree.children(x).zip(sigma) {
+                    for (vi, ci) in v.iter_mut().zip(&value[c as usize]) {
+                        *vi = &*vi + &(p * ci);
+                    }
+                }
+                v
+            }
+        };
+    }
+    let hist = infoset_histories(tree);
+    let mut worst = (Q::zero(), String::new());
+    for (h, members) in tree.infoset_members().iter().enumerate() {
+        let i = tree.player_of(members[0]);
+        let p = kw.belief(&hist[h].1);
+        let weight = |x: NodeId| -> Q {
+            if members.len() == 1 {
+                Q::one()
+            } else if tree.node_label(x).contains("resolute") {
+                p.clone()
+            } else {
+                Q::one() - &p
+            }
+        };
+        let n_actions = tree.actions(h as InfosetId).len();
+        let action_value: Vec<Q> = (0..n_actions)
+            .map(|a| members.iter().map(|&x| &weight(x) * &value[tree.child(x, a) as usize][i]).sum())
+            .collect();
+        let best = action_value.iter().max().unwrap().clone();
+        let used: Q = behavior[h].iter().zip(&action_value).map(|(s, v)| s * v).sum();
+        let gain = &best - &used;
+        if gain > worst.0 {
+            worst = (gain, tree.infosets()[h].label.to_string());
+        }
+    }
+    worst
 }
 
 fn leaf(tree: &Tree, label: &str) -> Vec<Q> {
@@ -420,6 +490,8 @@ fn check_profile(tree: &Tree, kw: &Kw, long_lived: bool) {
     let profile = kw_profile(tree, kw);
     let check = nash_regret(tree, 0, &profile);
     assert!(check.regret.is_zero(), "regret {} for player {:?}", check.regret, check.player);
+    let (gain, at) = one_shot_gain(tree, kw);
+    assert!(gain.is_zero(), "a one-shot deviation gains {gain} at {at}");
     let o = kw.outcome();
     assert_eq!(check.payoffs[0], o.defender);
     if long_lived {
@@ -469,6 +541,43 @@ fn a_wrong_profile_has_regret() {
         }
     }
     assert!(nash_regret(&tree, 0, &Profile::Behavior(b)).regret.is_positive());
+    // An incredible threat off the path: at B2-1 the challenger holds at slice 1, so a normal defender
+    // that would retaliate at the last slice after an acceptance (`D2|A`) costs nothing in Nash terms,
+    // but the one-shot check at that set finds the gain of accepting instead.
+    let tree = build("salami-reputation", &[("n", "2"), ("pi", "1/3")]);
+    let kw = Kw::new(2, q("2"), &q("1/2"), q("1/3"));
+    let Profile::Behavior(mut b) = kw_profile(&tree, &kw) else { unreachable!() };
+    let h = tree.infosets().iter().position(|s| &*s.label == "D2|A").unwrap();
+    b[h] = vec![Q::one(), Q::zero()];
+    assert!(nash_regret(&tree, 0, &Profile::Behavior(b.clone())).regret.is_zero());
+    assert_eq!(one_shot_gain_of(&tree, &kw, &b), (Q::one(), "D2|A".to_string()));
+}
+
+#[test]
+fn kw_assessment_is_sequential_in_b2_at_random_parameters() {
+    // Not claimed by MODELS.md (which says B2 differs from B1 in general): at 120 parameter points
+    // with a > 1 (n up to 4, a fixed seed) the closed-form assessment of B1 also passes the Nash and
+    // the one-shot deviation checks in B2, so it is a sequential equilibrium of B2 there (B2 may have
+    // others, with other payoffs).
+    let mut rng = redline_tests::SplitMix64::new(8);
+    for _ in 0..120 {
+        let n = 1 + rng.below(4) as u32;
+        let d = 2 + rng.below(11) as i64;
+        let b = Q::ratio(1 + rng.below(d as u64 - 1) as i64, d).unwrap();
+        let d = 2 + rng.below(19) as i64;
+        let pi = Q::ratio(1 + rng.below(d as u64 - 1) as i64, d).unwrap();
+        let d = 1 + rng.below(4) as i64;
+        let a = Q::ratio(d + 1 + rng.below(12) as i64, d).unwrap();
+        let kw = Kw::new(n, a.clone(), &b, pi.clone());
+        let pairs = [
+            ("n".to_string(), Q::from_int(i64::from(n))),
+            ("a".into(), a),
+            ("b".into(), b),
+            ("pi".into(), pi),
+        ];
+        let tree = library::find("salami-reputation").unwrap().instantiate(&pairs).unwrap();
+        check_profile(&tree, &kw, true);
+    }
 }
 
 fn ratio() -> impl Strategy<Value = Q> {
@@ -499,6 +608,8 @@ proptest! {
         let tree = library::find("salami-probes").unwrap().instantiate(&pairs).unwrap();
         let check = nash_regret(&tree, 0, &kw_profile(&tree, &kw));
         prop_assert!(check.regret.is_zero(), "regret {} for {:?}", check.regret, check.player);
+        let (gain, at) = one_shot_gain(&tree, &kw);
+        prop_assert!(gain.is_zero(), "a one-shot deviation gains {} at {}", gain, at);
         let o = kw.outcome();
         prop_assert_eq!(&check.payoffs[0], &o.defender);
         prop_assert_eq!(&check.payoffs[1..], &o.challengers[..]);

@@ -8,8 +8,13 @@
 //! expected payoffs by a forward pass over the public histories. Stage `k` counts the slices
 //! *remaining*: slice `j = 1 … n` is played at stage `k = n − j + 1`. Histories are strings over
 //! `H` (hold), `R` (probe, retaliated) and `A` (probe, accepted), one letter per slice played.
+//!
+//! [`Kw::assessment`] puts the closed form on a tree that `salami-reputation` or `salami-probes`
+//! built (behaviour and beliefs at every information set, off the path too), reading each node's
+//! public history from the tree's shape ([`public_histories`]), not from its labels.
 
 use redline_models::number::Q;
+use redline_models::tree::{NodeId, NodeKind, Tree};
 
 /// One instance of the game: `n` slices, the normal defender's gain `a`, the challengers' gain
 /// ratios per stage and the resolve prior `pi`.
@@ -201,6 +206,84 @@ impl Kw {
         }
         let defender = &(&self.pi * &resolute) + &(&(Q::one() - &self.pi) * &normal);
         Outcome { defender, normal, resolute, challengers }
+    }
+}
+
+/// The closed form's assessment on a tree: per information set (indexed by `InfosetId`), the
+/// action probabilities and the belief over its member nodes (in [`Tree::infoset_members`] order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    /// Per information set: hold/probe or retaliate/accept probabilities.
+    pub behavior: Vec<Vec<Q>>,
+    /// Per information set: the probability of each member node (the resolute node gets the public
+    /// belief `p`, the normal node `1 − p`; a singleton gets 1).
+    pub beliefs: Vec<Vec<Q>>,
+}
+
+/// The public history of every node of a reputation-model tree, read from its shape: a
+/// challenger's `hold` adds `H`; its `probe` adds `R` where the resolute defender retaliates by
+/// itself, or leads to the normal defender (player 0), whose `retaliate` adds `R` and `accept` `A`.
+#[must_use]
+pub fn public_histories(tree: &Tree) -> Vec<String> {
+    let mut h = vec![String::new(); tree.len()];
+    for x in 0..tree.len() as NodeId {
+        if tree.kind(x) != NodeKind::Decision {
+            continue;
+        }
+        let defender = tree.player_of(x) == 0;
+        for (a, c) in tree.children(x).enumerate() {
+            let to_defender = tree.kind(c) == NodeKind::Decision && tree.player_of(c) == 0;
+            let letter = match (defender, a) {
+                (true, 0) => "R",
+                (true, _) => "A",
+                (false, 0) => "H",
+                (false, _) if to_defender => "",
+                (false, _) => "R",
+            };
+            h[c as usize] = format!("{}{letter}", h[x as usize]);
+        }
+    }
+    h
+}
+
+/// True when node `x` lies below the root's first (resolute) branch.
+fn is_resolute(tree: &Tree, x: NodeId) -> bool {
+    let r = tree.child(0, 0);
+    (r..tree.end(r)).contains(&x)
+}
+
+impl Kw {
+    /// The closed form's behaviour and beliefs at every information set of `tree` (built by
+    /// `salami-reputation` or `salami-probes` with this instance's parameters).
+    ///
+    /// # Panics
+    /// When two nodes of one information set have different public histories (not such a tree).
+    #[must_use]
+    pub fn assessment(&self, tree: &Tree) -> Assessment {
+        let hist = public_histories(tree);
+        let mut behavior = Vec::new();
+        let mut beliefs = Vec::new();
+        for members in tree.infoset_members() {
+            let history = &hist[members[0] as usize];
+            assert!(members.iter().all(|&x| &hist[x as usize] == history), "one history per information set");
+            let k = self.stage(history.len() as u32 + 1);
+            let p = self.belief(history);
+            let first = if tree.player_of(members[0]) == 0 {
+                self.retaliation_probability(k, &p)
+            } else {
+                self.hold_probability(k, &p)
+            };
+            behavior.push(vec![first.clone(), Q::one() - &first]);
+            beliefs.push(if members.len() == 1 {
+                vec![Q::one()]
+            } else {
+                members
+                    .iter()
+                    .map(|&x| if is_resolute(tree, x) { p.clone() } else { Q::one() - &p })
+                    .collect()
+            });
+        }
+        Assessment { behavior, beliefs }
     }
 }
 

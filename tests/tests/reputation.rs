@@ -19,7 +19,7 @@ use redline_models::tree::{InfosetId, NodeId, NodeKind, Tree};
 use redline_solver::equilibrium::Profile;
 use redline_solver::sequence::regret::nash_regret;
 use redline_solver::sequence::{self, SequenceForm};
-use redline_tests::kw::Kw;
+use redline_tests::kw::{Kw, public_histories};
 
 fn q(text: &str) -> Q {
     text.parse().unwrap()
@@ -35,63 +35,9 @@ fn assign_error(name: &str, pairs: &[(&str, &str)]) -> String {
     library::find(name).unwrap().assign(&sets).unwrap_err().to_string()
 }
 
-/// The public history (`H`, `R`, `A` per slice played) of every node, read from the tree's shape:
-/// a challenger's `hold` adds `H`; its `probe` adds `R` when the resolute defender retaliates by
-/// itself, or leads to the normal defender, whose `retaliate` adds `R` and `accept` adds `A`.
-fn histories(tree: &Tree) -> Vec<String> {
-    let mut h = vec![String::new(); tree.len()];
-    for x in 0..tree.len() as NodeId {
-        if tree.kind(x) != NodeKind::Decision {
-            continue;
-        }
-        let defender = tree.player_of(x) == 0;
-        for (a, c) in tree.children(x).enumerate() {
-            let to_defender = tree.kind(c) == NodeKind::Decision && tree.player_of(c) == 0;
-            let letter = match (defender, a) {
-                (true, 0) => "R",
-                (true, _) => "A",
-                (false, 0) => "H",
-                (false, _) if to_defender => "",
-                (false, _) => "R",
-            };
-            h[c as usize] = format!("{}{letter}", h[x as usize]);
-        }
-    }
-    h
-}
-
-/// Per information set: whether it is the defender's, and its public history (the same for every
-/// member node, which is asserted).
-fn infoset_histories(tree: &Tree) -> Vec<(bool, String)> {
-    let h = histories(tree);
-    tree.infoset_members()
-        .iter()
-        .map(|members| {
-            let first = members[0];
-            for &x in members {
-                assert_eq!(h[x as usize], h[first as usize], "one history per information set");
-            }
-            (tree.player_of(first) == 0, h[first as usize].clone())
-        })
-        .collect()
-}
-
-/// The Kreps–Wilson behaviour profile on `tree`: at a challenger's set, hold with the closed form's
-/// probability at the belief after its history; at the normal defender's, retaliate with `β_k`.
+/// The Kreps–Wilson behaviour profile on `tree`.
 fn kw_profile(tree: &Tree, kw: &Kw) -> Profile {
-    let behavior = infoset_histories(tree)
-        .iter()
-        .map(|(defender, history)| {
-            let j = history.len() as u32 + 1;
-            let k = kw.stage(j);
-            let p = kw.belief(history);
-            let first =
-                if *defender { kw.retaliation_probability(k, &p) } else { kw.hold_probability(k, &p) };
-            let second = Q::one() - &first;
-            vec![first, second]
-        })
-        .collect();
-    Profile::Behavior(behavior)
+    Profile::Behavior(kw.assessment(tree).behavior)
 }
 
 /// The one-shot deviation check of the Kreps–Wilson *assessment* (profile plus beliefs) at every
@@ -134,23 +80,15 @@ fn one_shot_gain_of(tree: &Tree, kw: &Kw, behavior: &[Vec<Q>]) -> (Q, String) {
             }
         };
     }
-    let hist = infoset_histories(tree);
+    let beliefs = kw.assessment(tree).beliefs;
     let mut worst = (Q::zero(), String::new());
     for (h, members) in tree.infoset_members().iter().enumerate() {
         let i = tree.player_of(members[0]);
-        let p = kw.belief(&hist[h].1);
-        let weight = |x: NodeId| -> Q {
-            if members.len() == 1 {
-                Q::one()
-            } else if tree.node_label(x).contains("resolute") {
-                p.clone()
-            } else {
-                Q::one() - &p
-            }
-        };
         let n_actions = tree.actions(h as InfosetId).len();
         let action_value: Vec<Q> = (0..n_actions)
-            .map(|a| members.iter().map(|&x| &weight(x) * &value[tree.child(x, a) as usize][i]).sum())
+            .map(|a| {
+                members.iter().zip(&beliefs[h]).map(|(&x, w)| w * &value[tree.child(x, a) as usize][i]).sum()
+            })
             .collect();
         let best = action_value.iter().max().unwrap().clone();
         let used: Q = behavior[h].iter().zip(&action_value).map(|(s, v)| s * v).sum();
@@ -242,7 +180,7 @@ fn labels_and_information_sets() {
         }
     }
     // The node labels agree with the histories read from the tree's shape.
-    let hist = histories(&tree);
+    let hist = public_histories(&tree);
     for x in 0..tree.len() as NodeId {
         let label = tree.node_label(x);
         let want = if hist[x as usize].is_empty() { "start" } else { &hist[x as usize] };

@@ -120,7 +120,7 @@ const FORMULAS_REPUTATION: &str = concat!(
 B2: one long-lived challenger sums its stage payoffs, so probing also buys information; in general its
 sequential equilibrium differs from B1's, but in MODELS.md's examples B2-1...B2-4 the two coincide.
 Solve with --method sequential. Nash methods (--method lcp, enum) also return equilibria that rest on
-incredible threats off the path (n = 2, pi = 1/3: 79 extreme Nash equilibria with three payoff pairs).
+incredible threats off the path (n = 2, pi = 1/3: 69 extreme Nash equilibria with three payoff pairs).
 "
 );
 

@@ -55,7 +55,7 @@ pub(super) const MODEL_REPUTATION: Model = Model {
 /// The `salami-probes` registry entry (B1).
 pub(super) const MODEL_PROBES: Model = Model {
     name: "salami-probes",
-    summary: "salami slicing by short-lived challengers, one per slice, probing the defender's resolve (Kreps and Wilson)",
+    summary: "salami slicing by short-lived challengers, one per slice (n + 1 players; n = 3 by default), probing the defender's resolve (Kreps and Wilson)",
     players: &["Defender", "Challenger 1", "Challenger 2", "Challenger 3"],
     method: "sequential",
     parameters: parameters_probes,

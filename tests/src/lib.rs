@@ -1,12 +1,15 @@
 //! Shared helpers for redline's integration tests.
 //!
 //! - [`SplitMix64`]: a tiny deterministic pseudo-random generator (the workspace has no `rand`).
+//! - [`kw`]: the Kreps–Wilson closed form of MODELS.md B.2, the oracle for the reputation models.
 //! - [`Shape`] and [`random_tree`]: random perfect-information trees with chance nodes whose
 //!   probabilities are random exact fractions, for property tests (tiny trees, frequent ties) and
 //!   for scale tests (millions of nodes, built iteratively).
 //!
 //! The benchmark crate has its own generators (`redline_benches`), tuned to hit a node count exactly;
 //! these are tuned instead to bound what a brute-force oracle has to enumerate.
+
+pub mod kw;
 
 use std::ops::RangeInclusive;
 

@@ -12,9 +12,10 @@
 //! There is no registration magic: adding a model means a module here and one entry in [`all`].
 //! This module does not solve anything; `redline_solver::spe` does.
 //!
-//! Models: [`all`] in registry order (`commitment`, `commitment-volatile`, `salami`, `reciprocity`,
-//! `credibility`, `escalation`). The repeated, reputation and inspection games of MODELS.md are not
-//! here yet.
+//! Models: [`all`] in registry order (`commitment`, `commitment-volatile`, `salami`,
+//! `salami-reputation`, `salami-probes`, `reciprocity`, `credibility`, `escalation`,
+//! `ceasefire-finite`, `inspection`, `inspection-zero-sum`); the repeated games live in
+//! [`repeated_models`].
 //!
 //! Next: the model modules (`commitment.rs` first), or [`crate::tree`] for what they build.
 
@@ -25,6 +26,7 @@ mod credibility;
 mod escalation;
 mod inspection;
 mod reciprocity;
+mod reputation;
 mod salami;
 
 pub use ceasefire::{RepeatedModel, find_repeated, repeated_models};
@@ -186,10 +188,12 @@ impl Model {
     }
 }
 
-static MODELS: [Model; 9] = [
+static MODELS: [Model; 11] = [
     commitment::MODEL,
     commitment::MODEL_VOLATILE,
     salami::MODEL,
+    reputation::MODEL_REPUTATION,
+    reputation::MODEL_PROBES,
     reciprocity::MODEL,
     credibility::MODEL,
     escalation::MODEL,

@@ -7,7 +7,7 @@
 //! required, so every one of the `n` slices fits inside the objective.
 //!
 //! This module does not build the incomplete-information versions B1 and B2 (`salami-probes`,
-//! `salami-reputation`).
+//! `salami-reputation`): `reputation.rs` does.
 
 use super::{Assignment, Model, UNKNOWN, decision, declare, finish, follow, leaf, nonneg, param, pay, unit};
 use crate::error::Error;

@@ -23,6 +23,7 @@ pub mod spe;
 pub mod strategic;
 pub mod threshold;
 pub mod threshold_mixed;
+pub mod threshold_sequential;
 pub mod verify;
 
 pub use equilibrium::{Equilibrium, Kind, Profile, Tie};

@@ -199,6 +199,36 @@ fn beliefs_unchecked(tree: &Tree, a: &Assessment) -> Vec<Option<Vec<Q>>> {
 /// # Errors
 /// As [`consistent_beliefs`].
 pub fn check(tree: &Tree, assessment: &Assessment) -> Result<Check, Error> {
+    let (values, beliefs, payoffs) = evaluate(tree, assessment)?;
+    let mut regret = Q::zero();
+    let mut at = None;
+    for (h, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let best = v.iter().max().cloned().unwrap_or_else(Q::zero);
+        let played: Q = assessment.behavior[h].iter().zip(v).map(|(p, v)| p * v).sum();
+        let gain = &best - &played;
+        if gain > regret {
+            regret = gain;
+            at = Some(h as InfosetId);
+        }
+    }
+    Ok(Check { regret, infoset: at, beliefs, payoffs })
+}
+
+/// The value of each action to the mover at each information set, under the consistent beliefs
+/// there and the profile's play afterwards (`None` where the set has no beliefs): what [`check`]
+/// compares. A tie between actions is an exact equality of these values.
+///
+/// # Errors
+/// As [`consistent_beliefs`].
+pub fn action_values(tree: &Tree, assessment: &Assessment) -> Result<Vec<Option<Vec<Q>>>, Error> {
+    Ok(evaluate(tree, assessment)?.0)
+}
+
+/// Per information set the action values, the beliefs, and the payoffs from the root.
+type Evaluation = (Vec<Option<Vec<Q>>>, Vec<Option<Vec<Q>>>, Vec<Q>);
+
+fn evaluate(tree: &Tree, assessment: &Assessment) -> Result<Evaluation, Error> {
     validate(tree, assessment)?;
     let beliefs = beliefs_unchecked(tree, assessment);
     let n = tree.n_players();
@@ -222,39 +252,35 @@ pub fn check(tree: &Tree, assessment: &Assessment) -> Result<Check, Error> {
             }
         }
     }
-    let mut regret = Q::zero();
-    let mut at = None;
     let mut members: Vec<Vec<NodeId>> = vec![Vec::new(); tree.infosets().len()];
     for x in 0..len as NodeId {
         if tree.kind(x) == NodeKind::Decision {
             members[tree.infoset_of(x) as usize].push(x);
         }
     }
-    for (h, nodes) in members.iter().enumerate() {
-        let Some(mu) = &beliefs[h] else { continue };
-        let Some(&first) = nodes.first() else { continue };
-        let i = tree.player_of(first);
-        let row = &assessment.behavior[h];
-        let action_values: Vec<Q> = (0..row.len())
-            .map(|k| {
-                nodes
-                    .iter()
-                    .zip(mu)
-                    .filter(|(_, m)| !m.is_zero())
-                    .map(|(&x, m)| m * &values[tree.child(x, k) as usize * n + i])
-                    .sum()
-            })
-            .collect();
-        let best = action_values.iter().max().cloned().unwrap_or_else(Q::zero);
-        let played: Q = row.iter().zip(&action_values).map(|(p, v)| p * v).sum();
-        let gain = &best - &played;
-        if gain > regret {
-            regret = gain;
-            at = Some(h as InfosetId);
-        }
-    }
+    let action_values = members
+        .iter()
+        .enumerate()
+        .map(|(h, nodes)| {
+            let mu = beliefs[h].as_ref()?;
+            let &first = nodes.first()?;
+            let i = tree.player_of(first);
+            Some(
+                (0..assessment.behavior[h].len())
+                    .map(|k| {
+                        nodes
+                            .iter()
+                            .zip(mu)
+                            .filter(|(_, m)| !m.is_zero())
+                            .map(|(&x, m)| m * &values[tree.child(x, k) as usize * n + i])
+                            .sum()
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
     let payoffs = if len == 0 { vec![Q::zero(); n] } else { values[..n].to_vec() };
-    Ok(Check { regret, infoset: at, beliefs, payoffs })
+    Ok((action_values, beliefs, payoffs))
 }
 
 /// `values[to..to+n] += p · values[from..from+n]` (`from` > `to`).

@@ -1,0 +1,337 @@
+//! Thresholds of sequential equilibria in one parameter: where the equilibrium's play on the path
+//! changes (`redline threshold` for models solved by `--method sequential`, such as the reputation
+//! models, where the question is "how strong must the prior of resolve be to deter a slice?").
+//!
+//! **Method.** The sequential equilibrium is solved exactly (by the caller's solver, which certifies
+//! it) at the midpoints of a grid of cells; a point's *signature* is, for every information set the
+//! equilibrium reaches with positive probability, the set of actions it plays there. Between
+//! neighbouring points with different signatures the change is isolated by exact bisection that
+//! prefers simple fractions: each step evaluates the simplest rational (Stern–Brocot) in the middle
+//! third of the bracket, so a threshold with a small denominator is usually hit exactly, and the
+//! bracket still shrinks geometrically. A point whose signature differs from both sides (the
+//! equilibrium mixes exactly at the threshold) splits the bracket; it is the threshold when the
+//! points at ± a quarter of the precision have the two sides' signatures.
+//!
+//! **Confirmation.** A threshold is reported as an exact value (`confirmed`) only when the certified
+//! equilibrium at that rational value is exactly indifferent, at every information set where the two
+//! sides differ, between all the actions either side plays there (the definition of a threshold:
+//! the mover is indifferent and the play changes). Otherwise it is reported as a bracket of width at
+//! most the precision. Limits: a change confined to a single point, or two changes inside one grid
+//! cell that cancel, can escape the grid, as in [`crate::threshold_mixed`].
+
+use redline_models::number::Q;
+use redline_models::tree::{InfosetId, Tree};
+
+use crate::equilibrium::Profile;
+use crate::error::Error;
+use crate::sequence::beliefs::beliefs;
+use crate::sequential::Sequential;
+use crate::sequential::assessment::action_values;
+
+/// What [`analyze`] scans.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The lower end of the range.
+    pub from: Q,
+    /// The upper end.
+    pub to: Q,
+    /// Brackets are narrowed to this width.
+    pub precision: Q,
+    /// Grid cells scanned before bisection.
+    pub grid: usize,
+    /// At most this many thresholds (then the analysis is marked incomplete).
+    pub max_thresholds: usize,
+}
+
+/// Per information set: the actions played there when the equilibrium reaches it, `None` off the path.
+pub type Signature = Vec<Option<Vec<u32>>>;
+
+/// An information set whose play changes, with the actions played there below and above
+/// (`None`: not reached on that side).
+pub type Change = (InfosetId, Option<Vec<u32>>, Option<Vec<u32>>);
+
+/// Where a threshold is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Exactly here (confirmed by an exact indifference).
+    Exact(Q),
+    /// Somewhere in `(lower, upper)`.
+    Bracket {
+        /// Below the threshold.
+        lower: Q,
+        /// Above it.
+        upper: Q,
+    },
+}
+
+impl Value {
+    /// A rational point standing for the threshold: the value itself, or the bracket's midpoint.
+    #[must_use]
+    pub fn point(&self) -> Q {
+        match self {
+            Value::Exact(q) => q.clone(),
+            Value::Bracket { lower, upper } => (lower + upper) * Q::ratio(1, 2).expect("1/2"),
+        }
+    }
+}
+
+/// One change of the equilibrium's play.
+#[derive(Clone, Debug)]
+pub struct Threshold {
+    /// Where.
+    pub value: Value,
+    /// The information sets whose play changes, with the actions played below and above.
+    pub changes: Vec<Change>,
+    /// The certified equilibrium at the threshold itself (for exact thresholds).
+    pub at: Option<Sequential>,
+}
+
+/// A maximal interval where the play on the path does not change.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// The lower end (the range's start or a threshold).
+    pub from: Value,
+    /// The upper end.
+    pub to: Value,
+    /// The rational point where `equilibrium` was solved.
+    pub sample: Q,
+    /// The certified sequential equilibrium at `sample`.
+    pub equilibrium: Sequential,
+}
+
+/// The result of [`analyze`].
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The parameter varied.
+    pub parameter: String,
+    /// Thresholds in increasing order.
+    pub thresholds: Vec<Threshold>,
+    /// Regions between them, in order.
+    pub regions: Vec<Region>,
+    /// False when `max_thresholds` cut the scan short.
+    pub complete: bool,
+}
+
+/// The simplest rational (smallest denominator, then smallest numerator) in `[lo, hi]`.
+#[must_use]
+pub fn simplest_between(lo: &Q, hi: &Q) -> Q {
+    debug_assert!(lo <= hi);
+    if !lo.is_positive() && !hi.is_negative() {
+        return Q::zero();
+    }
+    if hi.is_negative() {
+        return -simplest_between(&-hi.clone(), &-lo.clone());
+    }
+    // 0 < lo ≤ hi: continued-fraction terms common to both ends, then the smallest integer that
+    // separates, folded back.
+    let (mut l, mut h) = (lo.clone(), hi.clone());
+    let mut terms: Vec<Q> = Vec::new();
+    let last = loop {
+        let fl = Q::from(l.floor());
+        if fl == l {
+            break l;
+        }
+        let up = &fl + &Q::one();
+        if up <= h {
+            break up;
+        }
+        terms.push(fl.clone());
+        let (nl, nh) = ((&h - &fl).recip().expect("h > floor"), (&l - &fl).recip().expect("l > floor"));
+        l = nl;
+        h = nh;
+    };
+    terms.into_iter().rev().fold(last, |acc, a| &a + &acc.recip().expect("positive"))
+}
+
+/// The signature of a sequential equilibrium.
+#[must_use]
+pub fn signature(tree: &Tree, s: &Sequential) -> Signature {
+    let reached = beliefs(tree, &Profile::Behavior(s.assessment.behavior.clone()));
+    s.assessment
+        .behavior
+        .iter()
+        .zip(reached)
+        .map(|(row, r)| r.map(|_| (0..row.len() as u32).filter(|&a| !row[a as usize].is_zero()).collect()))
+        .collect()
+}
+
+struct Scan<'a> {
+    tree: Tree,
+    theta: String,
+    solve: &'a mut dyn FnMut(&Tree) -> Result<Sequential, Error>,
+}
+
+impl Scan<'_> {
+    fn at(&mut self, t: &Q) -> Result<(Sequential, Signature), Error> {
+        self.tree
+            .set_parameters(&[(self.theta.clone(), t.clone())])
+            .map_err(|e| Error::Unsupported { method: "threshold", reason: e.to_string() })?;
+        let s = (self.solve)(&self.tree)?;
+        let sig = signature(&self.tree, &s);
+        Ok((s, sig))
+    }
+
+    /// Whether the equilibrium at the threshold is indifferent where the sides differ.
+    fn confirms(&self, at: &Sequential, below: &Signature, above: &Signature) -> Result<bool, Error> {
+        let values = action_values(&self.tree, &at.assessment)?;
+        for (h, (b, a)) in below.iter().zip(above).enumerate() {
+            if b == a {
+                continue;
+            }
+            let Some(v) = &values[h] else { return Ok(false) };
+            let best = v.iter().max().expect("actions");
+            let tied = b.iter().chain(a).flatten().all(|&k| v[k as usize] == *best);
+            if !tied {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn changes(below: &Signature, above: &Signature) -> Vec<Change> {
+    below
+        .iter()
+        .zip(above)
+        .enumerate()
+        .filter(|(_, (b, a))| b != a)
+        .map(|(h, (b, a))| (h as InfosetId, b.clone(), a.clone()))
+        .collect()
+}
+
+/// Scans `theta` over `[opts.from, opts.to]` for changes of the sequential equilibrium's play,
+/// solving with `solve` (which must return certified equilibria).
+///
+/// # Errors
+/// What `solve` returns; [`Error::Unsupported`] for an unknown parameter or a value it refuses.
+pub fn analyze(
+    tree: &Tree,
+    theta: &str,
+    opts: &Options,
+    solve: &mut dyn FnMut(&Tree) -> Result<Sequential, Error>,
+) -> Result<Analysis, Error> {
+    if !tree.parameters().iter().any(|p| p.name == theta) {
+        return Err(Error::Unsupported {
+            method: "threshold",
+            reason: format!("the game has no parameter `{theta}`"),
+        });
+    }
+    if opts.from >= opts.to || opts.grid == 0 {
+        return Err(Error::Unsupported { method: "threshold", reason: "the range is empty".into() });
+    }
+    let mut scan = Scan { tree: tree.clone(), theta: theta.to_string(), solve };
+    let width = &opts.to - &opts.from;
+    let cells = opts.grid as i64;
+    let mut points: Vec<(Q, Sequential, Signature)> = Vec::with_capacity(opts.grid);
+    for k in 0..opts.grid {
+        let t = &opts.from + &(&width * &Q::ratio(2 * k as i64 + 1, 2 * cells).expect("a positive grid"));
+        let (s, sig) = scan.at(&t)?;
+        points.push((t, s, sig));
+    }
+    let one_third = Q::ratio(1, 3).expect("1/3");
+    let quarter = &opts.precision * &Q::ratio(1, 4).expect("1/4");
+    let mut thresholds: Vec<Threshold> = Vec::new();
+    let mut complete = true;
+    for w in points.windows(2) {
+        let ((lo0, _, sig_lo0), (hi0, _, sig_hi0)) = (&w[0], &w[1]);
+        if sig_lo0 == sig_hi0 {
+            continue;
+        }
+        // Brackets still to isolate, each with the signatures at its ends.
+        let mut work = vec![(lo0.clone(), sig_lo0.clone(), hi0.clone(), sig_hi0.clone())];
+        let mut found: Vec<Threshold> = Vec::new();
+        while let Some((mut lo, sig_lo, mut hi, sig_hi)) = work.pop() {
+            if found.len() + thresholds.len() >= opts.max_thresholds {
+                complete = false;
+                break;
+            }
+            let mut done = None;
+            while &hi - &lo > opts.precision {
+                let third = (&hi - &lo) * one_third.clone();
+                let c = simplest_between(&(&lo + &third), &(&hi - &third));
+                let (s, sig) = scan.at(&c)?;
+                if sig == sig_lo {
+                    lo = c;
+                } else if sig == sig_hi {
+                    hi = c;
+                } else {
+                    let near = quarter.clone().min(&third * &Q::ratio(1, 2).expect("1/2"));
+                    let (_, left) = scan.at(&(&c - &near))?;
+                    let (_, right) = scan.at(&(&c + &near))?;
+                    if left == sig_lo && right == sig_hi && scan.confirms(&s, &sig_lo, &sig_hi)? {
+                        done = Some(Threshold {
+                            value: Value::Exact(c),
+                            changes: changes(&sig_lo, &sig_hi),
+                            at: Some(s),
+                        });
+                    } else {
+                        work.push((c.clone(), sig.clone(), hi.clone(), sig_hi.clone()));
+                        work.push((lo.clone(), sig_lo.clone(), c, sig));
+                    }
+                    break;
+                }
+            }
+            if let Some(t) = done {
+                found.push(t);
+                continue;
+            }
+            if &hi - &lo > opts.precision {
+                continue; // split above
+            }
+            // Narrow enough: the simplest fraction inside, confirmed by an exact indifference.
+            let c = simplest_between(&lo, &hi);
+            let (s, _) = scan.at(&c)?;
+            let value = if scan.confirms(&s, &sig_lo, &sig_hi)? {
+                Value::Exact(c)
+            } else {
+                Value::Bracket { lower: lo.clone(), upper: hi.clone() }
+            };
+            let at = matches!(value, Value::Exact(_)).then_some(s);
+            found.push(Threshold { value, changes: changes(&sig_lo, &sig_hi), at });
+        }
+        found.sort_by_key(|t| t.value.point());
+        thresholds.extend(found);
+        if !complete {
+            break;
+        }
+    }
+    // Regions: the grid point solved inside each interval between thresholds.
+    let mut regions: Vec<Region> = Vec::new();
+    let mut bounds: Vec<Value> = vec![Value::Exact(opts.from.clone())];
+    bounds.extend(thresholds.iter().map(|t| t.value.clone()));
+    bounds.push(Value::Exact(opts.to.clone()));
+    for pair in bounds.windows(2) {
+        let (a, b) = (pair[0].point(), pair[1].point());
+        let sample =
+            points.iter().find(|(t, _, _)| *t > a && *t < b).map(|(t, _, _)| t.clone()).unwrap_or_else(
+                || {
+                    let third = (&b - &a) * one_third.clone();
+                    simplest_between(&(&a + &third), &(&b - &third))
+                },
+            );
+        let (equilibrium, _) = scan.at(&sample)?;
+        regions.push(Region { from: pair[0].clone(), to: pair[1].clone(), sample, equilibrium });
+    }
+    Ok(Analysis { parameter: theta.to_string(), thresholds, regions, complete })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Q {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn simplest_fractions() {
+        assert_eq!(simplest_between(&q("1/9"), &q("1/7")), q("1/7"));
+        assert_eq!(simplest_between(&q("11/100"), &q("13/100")), q("1/8"));
+        assert_eq!(simplest_between(&q("3/10"), &q("7/20")), q("1/3"));
+        assert_eq!(simplest_between(&q("2"), &q("5/2")), q("2"));
+        assert_eq!(simplest_between(&q("-5/2"), &q("-2")), q("-2"));
+        assert_eq!(simplest_between(&q("-1"), &q("3")), q("0"));
+        assert_eq!(simplest_between(&q("7/5"), &q("7/5")), q("7/5"));
+        assert_eq!(simplest_between(&q("2/2000001"), &q("2/1999999")), q("1/1000000"));
+    }
+}

@@ -119,3 +119,49 @@ proptest! {
         prop_assert_eq!(&s.equilibrium.payoffs[0] + &s.equilibrium.payoffs[1], Q::zero());
     }
 }
+
+#[test]
+fn cli_b2_text_json_and_explain() {
+    use redline_tests::{golden, run_redline};
+    let game = "tests/games/salami-b2-n2.ron";
+    let (code, out, err) = run_redline(&["solve", game, "--method", "sequential"]);
+    assert_eq!(code, 0, "{err}");
+    // MODELS.md B2-2: Challenger 7/10, Defender -1/20.
+    assert!(out.contains("payoffs:  Defender -1/20, Challenger 7/10"), "{out}");
+    assert!(out.contains("off the path"), "{out}");
+    assert!(out.contains("from the trembles"), "{out}");
+    golden("golden/sequential/salami-b2-n2.solve.txt", &out);
+    let (code, out, _) =
+        run_redline(&["solve", game, "--method", "sequential", "--set", "pi=1/3", "--explain"]);
+    assert_eq!(code, 0);
+    // MODELS.md B2-1: Challenger 1/6, Defender 5/3.
+    assert!(out.contains("payoffs:  Defender 5/3, Challenger 1/6"), "{out}");
+    golden("golden/sequential/salami-b2-n2.pi-third.explain.txt", &out);
+    let (code, out, _) = run_redline(&["solve", game, "--method", "sequential", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["method"], "sequential");
+    let e = &v["equilibria"][0];
+    assert_eq!(e["kind"], "sequential");
+    assert_eq!(e["payoffs"], serde_json::json!(["-1/20", "7/10"]));
+    // The challenger's set after a hold is off the path; its beliefs come from the trembles.
+    let after_hold = &e["beliefs"][1][1];
+    assert_eq!(after_hold["on_path"], false);
+    assert_eq!(after_hold["probabilities"], serde_json::json!(["1/10", "9/10"]));
+    golden("golden/sequential/salami-b2-n2.solve.json", &out);
+}
+
+#[test]
+fn cli_refusals_exit_2() {
+    use redline_tests::run_redline;
+    for (game, words) in [
+        ("examples/three-player.ron", "two players"),
+        ("tests/games/forgetful.efg", "perfect recall"),
+        ("examples/strategic/inspection.ron", "extensive-form"),
+        ("examples/repeated/two-strike.ron", "repeated game"),
+    ] {
+        let (code, _, err) = run_redline(&["solve", game, "--method", "sequential"]);
+        assert_eq!(code, 2, "{game}: {err}");
+        assert!(err.contains(words), "{game}: {err}");
+    }
+}

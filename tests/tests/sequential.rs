@@ -97,10 +97,10 @@ t "" 4 "" { 2, 2 }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
-    fn random_trees_certify(seed in any::<u64>(), internal in 1usize..24, actions in 2usize..4, chance in 0u64..40) {
+    fn random_trees_certify(seed in any::<u64>(), internal in 1usize..48, actions in 2usize..4, chance in 0u64..40) {
         let t = imperfect_tree(seed, internal, actions, chance, false);
         let s = sequential::solve(&t, &Options::default());
         prop_assert!(s.is_ok(), "seed {seed}: {:?}", s.err());
@@ -164,4 +164,24 @@ fn cli_refusals_exit_2() {
         assert_eq!(code, 2, "{game}: {err}");
         assert!(err.contains(words), "{game}: {err}");
     }
+}
+
+#[test]
+fn one_player_and_trivial_trees() {
+    use redline_models::tree::TreeBuilder;
+    // One player: refused with a pointer to `spe`.
+    let mut b = TreeBuilder::new("decision", vec!["P".into()]);
+    let a = b.actions(&["x", "y"]).expect("labels");
+    b.decision_new(0, a).expect("a node");
+    b.terminal_values(&[Q::one()]).expect("a leaf");
+    b.terminal_values(&[Q::zero()]).expect("a leaf");
+    let t = b.finish().expect("a tree");
+    let e = sequential::solve(&t, &Options::default()).unwrap_err();
+    assert!(matches!(&e, Error::Unsupported { reason, .. } if reason.contains("spe")), "{e}");
+    // Two players, no decision at all: the empty profile, paid the leaf.
+    let mut b = TreeBuilder::new("leaf", vec!["P1".into(), "P2".into()]);
+    b.terminal_values(&[Q::one(), Q::from_int(2)]).expect("a leaf");
+    let t = b.finish().expect("a tree");
+    let s = sequential::solve(&t, &Options::default()).expect("certified");
+    assert_eq!(s.equilibrium.payoffs, vec![Q::one(), Q::from_int(2)]);
 }

@@ -48,6 +48,12 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Sequential, Error> {
     })?;
     match tree.n_players() {
         2 => certify(tree, qpe::assessment(tree, options)?),
+        1 => Err(Error::Unsupported {
+            method: "sequential",
+            reason: "a one-player game is a decision problem: use `--method spe`, which optimises at every \
+                     information set"
+                .into(),
+        }),
         n => Err(Error::Unsupported {
             method: "sequential",
             reason: format!(

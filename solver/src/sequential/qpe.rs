@@ -51,6 +51,10 @@ use crate::sequence::SequenceForm;
 /// The method's name in messages.
 const METHOD: &str = "sequential";
 
+/// The largest dense tableau (rows × columns) built, 16 bytes per entry before any big number:
+/// B2 with n = 6 stages needs about 8 million.
+pub const MAX_TABLEAU_ENTRIES: usize = 16_000_000;
+
 /// Plans of both players as polynomials in ε (coefficient vectors, constant term first), indexed
 /// by sequence (the empty sequence is the constant 1).
 pub type PolyPlans = [Vec<Vec<Q>>; 2];
@@ -203,6 +207,18 @@ pub fn solve_plans(form: &SequenceForm, options: &Options) -> Result<PolyPlans, 
         degree,
     };
     let cols = lay.cols();
+    if lay.rows().saturating_mul(cols) > MAX_TABLEAU_ENTRIES {
+        return Err(Error::Limit {
+            what: "size",
+            detail: format!(
+                "the perturbed sequence form needs a dense {} × {cols} exact tableau, more than the {} \
+                 entries (about {} MB) this method allows",
+                lay.rows(),
+                MAX_TABLEAU_ENTRIES,
+                MAX_TABLEAU_ENTRIES * std::mem::size_of::<Q>() >> 20
+            ),
+        });
+    }
     let mut rows = vec![vec![Q::zero(); cols]; lay.rows()];
     // The start: each player's best response to the other's uniform plan; the covering vector
     // is minus the payoff against that prior, plus 1 on the sequences the start does not play.

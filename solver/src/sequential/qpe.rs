@@ -215,7 +215,7 @@ pub fn solve_plans(form: &SequenceForm, options: &Options) -> Result<PolyPlans, 
                  entries (about {} MB) this method allows",
                 lay.rows(),
                 MAX_TABLEAU_ENTRIES,
-                MAX_TABLEAU_ENTRIES * std::mem::size_of::<Q>() >> 20
+                (MAX_TABLEAU_ENTRIES * std::mem::size_of::<Q>()) >> 20
             ),
         });
     }

@@ -119,3 +119,12 @@ fn batch_schema() {
         .collect();
     pin("batch", &envelopes, "redline/batch/1");
 }
+
+#[test]
+fn solve_sequential_schema() {
+    let docs = [json(&run(
+        &["solve", "tests/games/salami-b2-n2.ron", "--method", "sequential", "--format", "json"],
+        None,
+    ))];
+    pin("solve-sequential", &docs, "redline/solve/1");
+}

@@ -8,6 +8,7 @@ pub mod models;
 pub mod reduced;
 pub mod repeated;
 pub mod sequence;
+pub mod sequential;
 pub mod solve;
 pub mod stackelberg;
 pub mod sweep;

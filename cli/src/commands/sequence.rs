@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use redline_models::number::Q;
 use redline_models::tree::{InfosetId, NodeKind, Tree};
 use redline_solver::spe::SubgameReport;
 use redline_solver::{Equilibrium, sequence};
@@ -136,11 +137,22 @@ fn members(tree: &Tree) -> Vec<Vec<u32>> {
 /// (in the order of `game.infosets`), the nodes, whether play reaches the set, and the conditional
 /// probability of each node by Bayes' rule (null off the path).
 pub fn add_beliefs_json(v: &mut Value, tree: &Tree, equilibria: &[Equilibrium], style: NumberStyle) {
-    let members = members(tree);
     let Some(list) = v.get_mut("equilibria").and_then(Value::as_array_mut) else { return };
     for (obj, e) in list.iter_mut().zip(equilibria) {
         let beliefs = sequence::beliefs::beliefs(tree, &e.profile);
-        let per_player: Vec<Value> = (0..tree.n_players())
+        let on_path: Vec<bool> = beliefs.iter().map(Option::is_some).collect();
+        if let Some(o) = obj.as_object_mut() {
+            o.insert("beliefs".into(), beliefs_json(tree, &beliefs, &on_path, style));
+        }
+    }
+}
+
+/// The `beliefs` value of one equilibrium: per player and information set, the nodes, whether play
+/// reaches the set (`on_path`), and `beliefs[h]` (null where there are none).
+pub fn beliefs_json(tree: &Tree, beliefs: &[Option<Vec<Q>>], on_path: &[bool], style: NumberStyle) -> Value {
+    let members = members(tree);
+    Value::Array(
+        (0..tree.n_players())
             .map(|i| {
                 Value::Array(
                     tree.player_infosets(i)
@@ -149,18 +161,15 @@ pub fn add_beliefs_json(v: &mut Value, tree: &Tree, equilibria: &[Equilibrium], 
                             let b = &beliefs[h as usize];
                             json!({
                                 "nodes": members[h as usize].iter().map(u32::to_string).collect::<Vec<_>>(),
-                                "on_path": b.is_some(),
+                                "on_path": on_path[h as usize],
                                 "probabilities": b.as_ref().map(|p| p.iter().map(|q| style.fmt(q)).collect::<Vec<_>>()),
                             })
                         })
                         .collect(),
                 )
             })
-            .collect();
-        if let Some(o) = obj.as_object_mut() {
-            o.insert("beliefs".into(), Value::Array(per_player));
-        }
-    }
+            .collect(),
+    )
 }
 
 /// Text lines with the beliefs at information sets with several nodes.

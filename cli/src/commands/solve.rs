@@ -72,6 +72,9 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
     if matches!(method, Method::Lp | Method::Lcp) {
         return super::sequence::run(args, &tree, &source, method);
     }
+    if method == Method::Sequential {
+        return super::sequential::run(args, &tree, &source);
+    }
     if method != Method::Spe {
         bail!(
             "{source}: method `{}` is not available in this version; use `--method spe` (subgame-perfect equilibria)",
@@ -240,6 +243,7 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option
             &lemke_howson::Options { start_label: None, all: args.all, max_pivots: 1_000_000 },
         ),
         Method::Spe => bail!("{source}: `spe` needs an extensive-form game; this is a strategic form (use `enum`, `lcp`, `lp` or `pure`)"),
+        Method::Sequential => bail!("{source}: `sequential` needs an extensive-form game (it refines play at information sets); this is a strategic form (use `enum`, `lcp`, `lp` or `pure`)"),
         other => bail!("{source}: method `{}` is not available for strategic-form games in this version", other.as_str()),
     }
     .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;

@@ -3,10 +3,14 @@
 //!
 //! - [`assessment`]: assessments written as a profile plus the trembles that define its beliefs, and
 //!   the exact check of sequential rationality every result passes before it is returned.
+//! - [`qpe`]: two players, a quasi-perfect equilibrium by Lemke's algorithm on the perturbed
+//!   sequence form (exact, symbolic ε).
+//! - [`solve`]: the method `sequential`, dispatching on the number of players.
 //!
 //! Every method here ends in [`certify`], so nothing leaves the module unverified.
 
 pub mod assessment;
+pub mod qpe;
 
 use redline_models::number::Q;
 use redline_models::tree::Tree;
@@ -15,6 +19,50 @@ use crate::equilibrium::{Equilibrium, Kind, Profile};
 use crate::error::Error;
 use crate::sequence::regret::nash_regret;
 use assessment::Assessment;
+
+/// Options of the sequential-equilibrium methods.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The most pivots Lemke's algorithm may take before giving up with [`Error::Limit`].
+    pub max_pivots: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { max_pivots: 1_000_000 }
+    }
+}
+
+/// A sequential equilibrium of `tree`, with its beliefs, verified exactly by [`certify`].
+///
+/// Two players: a quasi-perfect equilibrium ([`qpe`]), which is sequential.
+///
+/// # Errors
+/// [`Error::Unsupported`] without perfect recall (naming the information set) or for other than two
+/// players; [`Error::Limit`] after `options.max_pivots` pivots; [`Error::VerificationFailed`] if the
+/// result fails the exact check (a bug).
+pub fn solve(tree: &Tree, options: &Options) -> Result<Sequential, Error> {
+    tree.check_perfect_recall().map_err(|reason| Error::Unsupported {
+        method: "sequential",
+        reason: format!("{reason}; sequential equilibria need perfect recall (try `--method pure`)"),
+    })?;
+    match tree.n_players() {
+        2 => certify(tree, qpe::assessment(tree, options)?),
+        1 => Err(Error::Unsupported {
+            method: "sequential",
+            reason: "a one-player game is a decision problem: use `--method spe`, which optimises at every \
+                     information set"
+                .into(),
+        }),
+        n => Err(Error::Unsupported {
+            method: "sequential",
+            reason: format!(
+                "this game has {n} players; the exact method is for two players (the n-player path, agent \
+                 logit QRE with an exact polish, is not in this version)"
+            ),
+        }),
+    }
+}
 
 /// A sequential equilibrium, verified exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,9 +3,11 @@
 //!
 //! - [`assessment`]: assessments written as a profile plus the trembles that define its beliefs, and
 //!   the exact check of sequential rationality every result passes before it is returned.
+//! - [`aqre`]: n players, the limit of the agent logit QRE traced in floats and polished to exact.
 //!
 //! Every method here ends in [`certify`], so nothing leaves the module unverified.
 
+pub mod aqre;
 pub mod assessment;
 
 use redline_models::number::Q;

@@ -58,6 +58,9 @@ pub const MIN_STEP: f64 = 1e-10;
 pub const MAX_UNKNOWNS: usize = 3000;
 /// Tolerances, loosest first, within which a limit probability is rounded to the simplest rational.
 pub const ROUNDING_TOLS: [f64; 4] = [1e-4, 1e-6, 1e-8, 1e-10];
+/// Relative tolerances, loosest first, within which a tremble weight read from the trace is rounded
+/// (weights converge slowly where a belief sits on an indifference boundary).
+pub const WEIGHT_TOLS: [f64; 3] = [1e-1, 1e-2, 1e-3];
 
 /// How the trace runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -595,9 +598,15 @@ fn round_profile(game: &Game, limit: &[f64], support: &[bool], tol: f64) -> Opti
 }
 
 /// The trembles the trace shows for the actions outside the support: the order is the rate at which
-/// log π falls with λ (in payoff units), the weight what is left of π after `ε^order` (ε = e^−λ).
-/// Actions whose probability falls more slowly than exponentially get half the smallest order.
-fn trace_trembles(game: &Game, trace: &Trace, support: &[bool], weights: bool) -> Vec<Vec<Option<Tremble>>> {
+/// log π falls with λ (in payoff units), the weight what is left of π after `ε^order` (ε = e^−λ),
+/// rounded within the relative tolerance `weight_tol` (unit weights when `None`). Actions whose
+/// probability falls more slowly than exponentially get half the smallest order.
+fn trace_trembles(
+    game: &Game,
+    trace: &Trace,
+    support: &[bool],
+    weight_tol: Option<f64>,
+) -> Vec<Vec<Option<Tremble>>> {
     let dl = trace.lambda - trace.lambda_early;
     let mut orders: Vec<Option<Q>> = vec![None; game.big_m];
     for j in (0..game.big_m).filter(|&j| !support[j]) {
@@ -620,14 +629,14 @@ fn trace_trembles(game: &Game, trace: &Trace, support: &[bool], weights: bool) -
                     return None;
                 }
                 let order = orders[j].clone().unwrap_or_else(|| slow.clone());
-                let weight = if weights {
+                let weight = if let Some(tol) = weight_tol {
                     let w = match &orders[j] {
                         Some(o) => (trace.logp[j] + trace.lambda * o.to_f64() / game.scale).exp(),
                         None => trace.logp[j].exp() * trace.lambda,
                     };
                     Some(w)
                         .filter(|w| (1e-6..1e6).contains(w))
-                        .and_then(|w| rational_near(w, 1e-3 * w))
+                        .and_then(|w| rational_near(w, tol * w))
                         .filter(Q::is_positive)
                         .unwrap_or_else(Q::one)
                 } else {
@@ -664,11 +673,13 @@ fn polish(tree: &Tree, game: &Game, trace: &Trace) -> Outcome {
             }
             tried.push(behavior.clone());
             let unit = Assessment::with_unit_trembles(behavior.clone());
-            let traced = |weights| Assessment {
+            let traced = |weight_tol| Assessment {
                 behavior: behavior.clone(),
-                trembles: trace_trembles(game, trace, &support, weights),
+                trembles: trace_trembles(game, trace, &support, weight_tol),
             };
-            for candidate in [unit, traced(false), traced(true)] {
+            let mut candidates = vec![unit, traced(None)];
+            candidates.extend(WEIGHT_TOLS.iter().map(|&tol| traced(Some(tol))));
+            for candidate in candidates {
                 if let Ok(s) = certify(tree, candidate) {
                     return Outcome::Exact(s);
                 }

@@ -289,3 +289,106 @@ fn rational_reconstruction() {
     assert_eq!(rational_near(2.0_f64.sqrt(), 1e-4), Some(q("99/70")));
     assert_eq!(rational_near(f64::NAN, 1e-4), None);
 }
+
+#[test]
+fn an_irrational_equilibrium_falls_back_to_the_float_profile() {
+    // Three players choose 0 or 1 at once (player 1 sees nothing, player 2 and 3 see nothing either).
+    // Action 0 pays 0; action 1 pays Δ_i of the others' choices:
+    //   Δ_1(q, r) = 1 − 2q + r − 3qr, Δ_2(p, r) = 1 + p − 2r − pr, Δ_3(p, q) = 1 − 2p + q − pq,
+    // with p, q, r the probabilities of action 1. No pure or partly mixed profile is an equilibrium,
+    // and the completely mixed one solves a quadratic with an irrational root (r ≈ 0.6134), so no
+    // exact polish exists: the float profile must come back, marked approximate.
+    let d1 = |q: f64, r: f64| 1.0 - 2.0 * q + r - 3.0 * q * r;
+    let d2 = |p: f64, r: f64| 1.0 + p - 2.0 * r - p * r;
+    let d3 = |p: f64, q: f64| 1.0 - 2.0 * p + q - p * q;
+    let mut b = TreeBuilder::new("irrational", vec!["P1".into(), "P2".into(), "P3".into()]);
+    let acts = b.actions(&["0", "1"]).unwrap();
+    let h: Vec<_> = (0..3).map(|i| b.infoset(i, "", acts).unwrap()).collect();
+    b.decision(h[0]).unwrap();
+    for x1 in 0..2 {
+        b.decision(h[1]).unwrap();
+        for x2 in 0..2 {
+            b.decision(h[2]).unwrap();
+            for x3 in 0..2 {
+                let (p, q, r) = (f64::from(x1), f64::from(x2), f64::from(x3));
+                let u = [p * d1(q, r), q * d2(p, r), r * d3(p, q)];
+                b.terminal_values(&u.map(|v| Q::from_int(v as i64))).unwrap();
+            }
+        }
+    }
+    let t = b.finish().unwrap();
+    let Outcome::Approximate { behavior, regret, lambda } = solve(&t, &Options::default()).unwrap() else {
+        panic!("an irrational equilibrium cannot certify")
+    };
+    // The logit profile at λ is within O(1/λ) of the equilibrium; λ ≥ 10⁶ / range here.
+    const CLOSE: f64 = 1e-4;
+    assert!(lambda >= 1e5 && regret < CLOSE, "λ {lambda}, regret {regret}");
+    let (p, q, r) = (behavior[0][1], behavior[1][1], behavior[2][1]);
+    assert!((0.5..0.7).contains(&p) && (0.3..0.5).contains(&q) && (0.5..0.7).contains(&r));
+    for gap in [d1(q, r), d2(p, r), d3(p, q)] {
+        assert!(gap.abs() < CLOSE, "not indifferent: {gap}");
+    }
+}
+
+#[test]
+fn progress_reports_a_rising_lambda() {
+    let t = horse();
+    let mut seen = Vec::new();
+    solve_with_progress(&t, &Options::default(), &mut |l| seen.push(l)).unwrap();
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    // The payoff range is 4: λ_max = 10⁶ / 4 in payoff units.
+    assert!(seen.last().is_some_and(|&l| l >= 2.5e5));
+}
+
+#[test]
+fn imperfect_recall_is_refused() {
+    // Player 0 forgets its first move: its second set pairs nodes after different own actions.
+    let mut b = TreeBuilder::new("forgetful", vec!["P".into()]);
+    let acts = b.actions(&["x", "y"]).unwrap();
+    let h0 = b.infoset(0, "first", acts).unwrap();
+    let h1 = b.infoset(0, "second", acts).unwrap();
+    b.decision(h0).unwrap();
+    for _ in 0..2 {
+        b.decision(h1).unwrap();
+        b.terminal_values(&[Q::one()]).unwrap();
+        b.terminal_values(&[Q::zero()]).unwrap();
+    }
+    let t = b.finish().unwrap();
+    assert!(matches!(solve(&t, &Options::default()), Err(Error::Unsupported { method: "sequential", .. })));
+}
+
+#[test]
+fn trembles_from_the_trace_where_unit_trembles_fail() {
+    // Selten's horse with player 1 getting 0 after C·d·R: now c is strictly better for player 1, so
+    // player 2's information set is off the path and its beliefs come from the trembles of D and of
+    // C·d, both one payoff unit costly. R is optimal only if the belief on D is at most 1/3; equal
+    // unit trembles give 1/2, so the polish must take the trembles' weights from the trace.
+    let mut b = TreeBuilder::new("horse variant", vec!["P1".into(), "P2".into(), "P3".into()]);
+    let a0 = b.actions(&["C", "D"]).unwrap();
+    let a1 = b.actions(&["c", "d"]).unwrap();
+    let a2 = b.actions(&["L", "R"]).unwrap();
+    let h0 = b.infoset(0, "1", a0).unwrap();
+    let h1 = b.infoset(1, "2", a1).unwrap();
+    let h2 = b.infoset(2, "3", a2).unwrap();
+    let leaf = |b: &mut TreeBuilder, u: [i64; 3]| {
+        b.terminal_values(&u.map(Q::from_int)).unwrap();
+    };
+    b.decision(h0).unwrap();
+    b.decision(h1).unwrap();
+    leaf(&mut b, [1, 1, 1]);
+    b.decision(h2).unwrap();
+    leaf(&mut b, [4, 4, 0]);
+    leaf(&mut b, [1, 0, 1]);
+    b.decision(h2).unwrap();
+    leaf(&mut b, [3, 3, 2]);
+    leaf(&mut b, [0, 0, 0]);
+    let t = b.finish().unwrap();
+    let s = exact(&t);
+    let profile = vec![qs(&["1", "0"]), qs(&["1", "0"]), qs(&["0", "1"])];
+    assert_eq!(s.assessment.behavior, profile);
+    assert!(certify(&t, Assessment::with_unit_trembles(profile)).is_err());
+    // Members in node order: after C·d, after D.
+    let belief = s.beliefs[2].clone().unwrap();
+    assert!(belief[1] <= q("1/3"), "{belief:?}");
+    assert_eq!(s.equilibrium.payoffs, qs(&["1", "1", "1"]));
+}

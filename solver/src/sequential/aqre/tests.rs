@@ -220,6 +220,19 @@ fn b1_2_three_challengers() {
     assert_eq!(totals(&s), (q("-3/40"), q("4/5")));
 }
 
+#[test]
+fn b1_3_four_challengers() {
+    // (4, 3, 1/3, 1/20): hold, hold, then probe at k = 2 with β_2 = 2/19; posterior 1/3 = b: hold
+    // w.p. 1/a = 1/3; totals (179/30; 7/15).
+    let t = salami_probes(4, "3", "1/3", "1/20");
+    let s = exact(&t);
+    assert_eq!(s.assessment.behavior[set(&t, "C3 HH")], qs(&["0", "1"]));
+    assert_eq!(s.assessment.behavior[set(&t, "D HH")], qs(&["2/19", "17/19"]));
+    assert_eq!(s.beliefs[set(&t, "C4 HHR")], Some(qs(&["1/3", "2/3"])));
+    assert_eq!(s.assessment.behavior[set(&t, "C4 HHR")], qs(&["1/3", "2/3"]));
+    assert_eq!(totals(&s), (q("179/30"), q("7/15")));
+}
+
 /// Selten's horse: player 0 plays C (on to player 1) or D; player 1 plays c (payoffs (1, 1, 1)) or
 /// d; player 2, not knowing whether D or C·d happened, plays L or R. After D: L (3, 3, 2), R (0, 0,
 /// 0); after C·d: L (4, 4, 0), R (1, 1, 1).
@@ -391,4 +404,80 @@ fn trembles_from_the_trace_where_unit_trembles_fail() {
     let belief = s.beliefs[2].clone().unwrap();
     assert!(belief[1] <= q("1/3"), "{belief:?}");
     assert_eq!(s.equilibrium.payoffs, qs(&["1", "1", "1"]));
+}
+
+/// The Kreps–Wilson equilibrium of B1 (MODELS.md B.2) followed along every history: the ex-ante
+/// defender payoff and the challengers' total, for generic π.
+fn b1_closed_form(n: usize, a: &Q, b: &Q, pi: &Q) -> (Q, Q) {
+    let pow = |k: usize| (0..k).fold(Q::one(), |acc, _| &acc * b);
+    // Stage by stage from k = n over the reachable (belief, probability of the history for the
+    // resolute type, for the normal type) triples, accumulating expected stage payoffs.
+    let mut states = vec![(pi.clone(), pi.clone(), &Q::one() - pi)];
+    let (mut defender, mut challengers) = (Q::zero(), Q::zero());
+    for k in (1..=n).rev() {
+        let mut next = Vec::new();
+        for (p, wr, wn) in states {
+            let t = pow(k);
+            let hold = match p.cmp(&t) {
+                std::cmp::Ordering::Greater => Q::one(),
+                std::cmp::Ordering::Less => Q::zero(),
+                std::cmp::Ordering::Equal => a.recip().unwrap(),
+            };
+            let probe = &Q::one() - &hold;
+            let beta = if k == 1 {
+                Q::zero()
+            } else if p >= pow(k - 1) {
+                Q::one()
+            } else {
+                (&p * &(&Q::one() - &pow(k - 1))).checked_div(&(&(&Q::one() - &p) * &pow(k - 1))).unwrap()
+            };
+            let reach = &wr + &wn;
+            let p_ret = &p + &(&(&Q::one() - &p) * &beta);
+            // Challenger k's stage payoff, and the defender's (either type, normal stage payoffs).
+            challengers = &challengers + &(&(&reach * &probe) * &(b - &p_ret));
+            defender = &defender + &(&(&reach * &hold) * a);
+            defender = &defender - &(&(&probe * &(&wr + &(&wn * &beta))) * &Q::one());
+            next.push((p.clone(), &wr * &hold, &wn * &hold));
+            let (rr, rn) = (&wr * &probe, &(&wn * &probe) * &beta);
+            if !(&rr + &rn).is_zero() {
+                next.push((rr.checked_div(&(&rr + &rn)).unwrap(), rr, rn));
+            }
+            let an = &(&wn * &probe) * &(&Q::one() - &beta);
+            if !an.is_zero() {
+                next.push((Q::zero(), Q::zero(), an));
+            }
+        }
+        states = next;
+    }
+    (defender, challengers)
+}
+
+#[test]
+fn b1_closed_form_matches_the_models_table() {
+    let (a, b) = (q("2"), q("1/2"));
+    assert_eq!(b1_closed_form(3, &a, &b, &q("1/3")), (q("11/3"), q("1/6")));
+    assert_eq!(b1_closed_form(3, &a, &b, &q("1/10")), (q("-3/40"), q("4/5")));
+    assert_eq!(b1_closed_form(4, &q("3"), &q("1/3"), &q("1/20")), (q("179/30"), q("7/15")));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn b1_at_random_parameters_matches_kreps_wilson(
+        n in 1_usize..=3,
+        a in proptest::sample::select(vec!["3/2", "2", "3", "5"]),
+        b in proptest::sample::select(vec!["1/3", "1/2", "2/3", "3/4"]),
+        pi in 1_i64..100,
+    ) {
+        let (a, b, pi) = (q(a), q(b), Q::ratio(pi, 100).unwrap());
+        // Generic π: not on a first-stage threshold b^k.
+        let mut t = Q::one();
+        for _ in 0..n {
+            t = &t * &b;
+            proptest::prop_assume!(t != pi);
+        }
+        let tree = salami_probes(n, &a.to_string(), &b.to_string(), &pi.to_string());
+        let s = exact(&tree);
+        proptest::prop_assert_eq!(totals(&s), b1_closed_form(n, &a, &b, &pi));
+    }
 }

@@ -9,8 +9,10 @@
 //! prefers simple fractions: each step evaluates the simplest rational (Stern–Brocot) in the middle
 //! third of the bracket, so a threshold with a small denominator is usually hit exactly, and the
 //! bracket still shrinks geometrically. A point whose signature differs from both sides (the
-//! equilibrium mixes exactly at the threshold) splits the bracket; it is the threshold when the
-//! points at ± a quarter of the precision have the two sides' signatures.
+//! equilibrium mixes exactly at the threshold) is the threshold when it is confirmed (below);
+//! otherwise it splits the bracket in two. A point the solver cannot answer exactly (the n-player
+//! agent-QRE path rounds to fractions with small denominators) stops the narrowing, and the bracket
+//! reached is reported.
 //!
 //! **Confirmation.** A threshold is reported as an exact value (`confirmed`) only when the certified
 //! equilibrium at that rational value is exactly indifferent, at every information set where the two
@@ -229,7 +231,6 @@ pub fn analyze(
         points.push((t, s, sig));
     }
     let one_third = Q::ratio(1, 3).expect("1/3");
-    let quarter = &opts.precision * &Q::ratio(1, 4).expect("1/4");
     let mut thresholds: Vec<Threshold> = Vec::new();
     let mut complete = true;
     for w in points.windows(2) {
@@ -246,19 +247,22 @@ pub fn analyze(
                 break;
             }
             let mut done = None;
+            let mut stuck = false;
             while &hi - &lo > opts.precision {
                 let third = (&hi - &lo) * one_third.clone();
                 let c = simplest_between(&(&lo + &third), &(&hi - &third));
-                let (s, sig) = scan.at(&c)?;
+                // A point the solver cannot answer exactly (an agent-QRE limit with large
+                // denominators) ends the narrowing: the bracket so far is reported.
+                let Ok((s, sig)) = scan.at(&c) else {
+                    stuck = true;
+                    break;
+                };
                 if sig == sig_lo {
                     lo = c;
                 } else if sig == sig_hi {
                     hi = c;
                 } else {
-                    let near = quarter.clone().min(&third * &Q::ratio(1, 2).expect("1/2"));
-                    let (_, left) = scan.at(&(&c - &near))?;
-                    let (_, right) = scan.at(&(&c + &near))?;
-                    if left == sig_lo && right == sig_hi && scan.confirms(&s, &sig_lo, &sig_hi)? {
+                    if scan.confirms(&s, &sig_lo, &sig_hi)? {
                         done = Some(Threshold {
                             value: Value::Exact(c),
                             changes: changes(&sig_lo, &sig_hi),
@@ -275,19 +279,26 @@ pub fn analyze(
                 found.push(t);
                 continue;
             }
+            if stuck {
+                let value = Value::Bracket { lower: lo.clone(), upper: hi.clone() };
+                found.push(Threshold { value, changes: changes(&sig_lo, &sig_hi), at: None });
+                continue;
+            }
             if &hi - &lo > opts.precision {
                 continue; // split above
             }
             // Narrow enough: the simplest fraction inside, confirmed by an exact indifference.
             let c = simplest_between(&lo, &hi);
-            let (s, _) = scan.at(&c)?;
-            let value = if scan.confirms(&s, &sig_lo, &sig_hi)? {
+            let confirmed = match scan.at(&c) {
+                Ok((s, _)) if scan.confirms(&s, &sig_lo, &sig_hi)? => Some(s),
+                _ => None,
+            };
+            let value = if confirmed.is_some() {
                 Value::Exact(c)
             } else {
                 Value::Bracket { lower: lo.clone(), upper: hi.clone() }
             };
-            let at = matches!(value, Value::Exact(_)).then_some(s);
-            found.push(Threshold { value, changes: changes(&sig_lo, &sig_hi), at });
+            found.push(Threshold { value, changes: changes(&sig_lo, &sig_hi), at: confirmed });
         }
         found.sort_by_key(|t| t.value.point());
         thresholds.extend(found);

@@ -18,6 +18,14 @@ use redline_solver::{Error, Kind};
 /// Trees above this size are left out of the corpus run (they take long in a debug build).
 const MAX_NODES: usize = 3000;
 
+/// The two-player path's answer, which is always exact.
+fn exact(t: &redline_models::tree::Tree) -> Result<redline_solver::sequential::Sequential, Error> {
+    sequential::solve(t, &Options::default()).map(|o| match o {
+        sequential::Outcome::Exact(s) => s,
+        sequential::Outcome::Approximate { .. } => panic!("two players are solved exactly"),
+    })
+}
+
 fn efg_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
@@ -55,7 +63,7 @@ fn gambit_two_player_games_with_perfect_recall() {
         if t.n_players() != 2 || t.len() > MAX_NODES || t.check_perfect_recall().is_err() {
             continue;
         }
-        match sequential::solve(&t, &Options::default()) {
+        match exact(&t) {
             Ok(s) => {
                 recheck(&t, &s);
                 solved += 1;
@@ -69,18 +77,14 @@ fn gambit_two_player_games_with_perfect_recall() {
 
 #[test]
 fn refusals_name_the_reason() {
-    // Three players.
+    // Three players go to the agent-QRE path (tested in the solver's own tests), not refused.
     let root = redline_tests::workspace_root().join("../shared/conformance/gambit-games");
     let three = efg_files(&root).into_iter().find_map(|p| {
         let t = efg::read(&std::fs::read_to_string(p).ok()?, &ReadOptions::default()).ok()?;
         (t.n_players() == 3 && t.check_perfect_recall().is_ok()).then_some(t)
     });
     let t = three.expect("a three-player game in the corpus");
-    let e = sequential::solve(&t, &Options::default()).unwrap_err();
-    assert!(
-        matches!(&e, Error::Unsupported { method: "sequential", reason } if reason.contains("agent")),
-        "{e}"
-    );
+    assert!(sequential::solve(&t, &Options::default()).is_ok());
     // Imperfect recall: player 1 forgets its own first move.
     let text = r#"EFG 2 R "forgetful" { "P1" "P2" }
 p "" 1 1 "" { "L" "R" } 0
@@ -92,7 +96,7 @@ t "" 3 "" { 0, 0 }
 t "" 4 "" { 2, 2 }
 "#;
     let t = efg::read(text, &ReadOptions::default()).expect("a valid game");
-    let e = sequential::solve(&t, &Options::default()).unwrap_err();
+    let e = exact(&t).unwrap_err();
     assert!(matches!(&e, Error::Unsupported { reason, .. } if reason.contains("perfect recall")), "{e}");
 }
 
@@ -102,7 +106,7 @@ proptest! {
     #[test]
     fn random_trees_certify(seed in any::<u64>(), internal in 1usize..48, actions in 2usize..4, chance in 0u64..40) {
         let t = imperfect_tree(seed, internal, actions, chance, false);
-        let s = sequential::solve(&t, &Options::default());
+        let s = exact(&t);
         prop_assert!(s.is_ok(), "seed {seed}: {:?}", s.err());
         recheck(&t, &s.unwrap());
     }
@@ -110,7 +114,7 @@ proptest! {
     #[test]
     fn random_zero_sum_trees_certify_at_the_value(seed in any::<u64>(), internal in 1usize..20) {
         let t = imperfect_tree(seed, internal, 3, 20, true);
-        let s = sequential::solve(&t, &Options::default()).expect("certified");
+        let s = exact(&t).expect("certified");
         recheck(&t, &s);
         // Every equilibrium of a zero-sum game pays the value; compare with the sequence-form LP.
         let lp = redline_solver::sequence::solve_lp(&t, &redline_solver::sequence::Options::default())
@@ -155,7 +159,6 @@ fn cli_b2_text_json_and_explain() {
 fn cli_refusals_exit_2() {
     use redline_tests::run_redline;
     for (game, words) in [
-        ("examples/three-player.ron", "two players"),
         ("tests/games/forgetful.efg", "perfect recall"),
         ("examples/strategic/inspection.ron", "extensive-form"),
         ("examples/repeated/two-strike.ron", "repeated game"),
@@ -164,6 +167,19 @@ fn cli_refusals_exit_2() {
         assert_eq!(code, 2, "{game}: {err}");
         assert!(err.contains(words), "{game}: {err}");
     }
+}
+
+#[test]
+fn three_players_by_the_agent_qre_path() {
+    // Perfect information: the sequential equilibrium is the SPE (refrain; resist, join off the path).
+    let (code, out, err) =
+        redline_tests::run_redline(&["solve", "examples/three-player.ron", "--method", "sequential"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("agent-QRE limit") && out.contains("payoffs:  Challenger 0, Defender 2, Ally 1"),
+        "{out}"
+    );
+    assert!(out.contains("verified: exact regret 0"), "{out}");
 }
 
 #[test]
@@ -176,12 +192,12 @@ fn one_player_and_trivial_trees() {
     b.terminal_values(&[Q::one()]).expect("a leaf");
     b.terminal_values(&[Q::zero()]).expect("a leaf");
     let t = b.finish().expect("a tree");
-    let e = sequential::solve(&t, &Options::default()).unwrap_err();
+    let e = exact(&t).unwrap_err();
     assert!(matches!(&e, Error::Unsupported { reason, .. } if reason.contains("spe")), "{e}");
     // Two players, no decision at all: the empty profile, paid the leaf.
     let mut b = TreeBuilder::new("leaf", vec!["P1".into(), "P2".into()]);
     b.terminal_values(&[Q::one(), Q::from_int(2)]).expect("a leaf");
     let t = b.finish().expect("a tree");
-    let s = sequential::solve(&t, &Options::default()).expect("certified");
+    let s = exact(&t).expect("certified");
     assert_eq!(s.equilibrium.payoffs, vec![Q::one(), Q::from_int(2)]);
 }

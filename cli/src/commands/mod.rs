@@ -14,3 +14,4 @@ pub mod stackelberg;
 pub mod sweep;
 pub mod threshold;
 pub mod threshold_mixed;
+pub mod threshold_sequential;

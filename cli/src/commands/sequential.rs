@@ -7,7 +7,7 @@ use anyhow::Result;
 use redline_models::number::Q;
 use redline_models::tree::{InfosetId, NodeKind, Tree};
 use redline_solver::sequence::beliefs::beliefs as bayes_beliefs;
-use redline_solver::sequential::{self, Options, Sequential};
+use redline_solver::sequential::{self, Options, Outcome, Sequential};
 
 use crate::args::{Format, SolveArgs};
 use crate::render::{self, NumberStyle, SolveJson};
@@ -24,11 +24,54 @@ How the sequential equilibrium is found (quasi-perfect equilibrium, Miltersen & 
   Bayes' rule), under which every choice above is checked to be optimal, exactly.
 ";
 
+/// `--explain` for more than two players: what the agent-QRE trace means.
+const EXPLAIN_AQRE: &str = "\
+How the sequential equilibrium is found (limit of the agent logit QRE, Turocy 2010):
+  Every information set is played by its own agent who picks actions with probabilities proportional
+  to exp(lambda * value), so every action is played and every information set is reached. At
+  lambda = 0 play is uniform; the unique branch of these noisy equilibria is followed (in floats) as
+  lambda grows, and its limit is a sequential equilibrium. The limit is then made exact: the
+  probabilities are rounded to fractions, the actions that die out get trembles of the order the
+  trace shows (which fix the beliefs off the path), and the whole assessment is checked exactly.
+";
+
+/// The progress bar of a long agent-QRE trace: on a terminal only, never with `-q`.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message("tracing the agent QRE");
+    Some(bar)
+}
+
 /// Runs the method and prints the result.
 pub fn run(args: &SolveArgs, tree: &Tree, source: &str) -> Result<u8> {
-    let s = sequential::solve(tree, &Options::default())
-        .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+    let bar = progress_bar(args.quiet);
+    let mut tick = |lambda: f64| {
+        if let Some(b) = &bar {
+            b.set_message(format!("tracing the agent QRE: lambda = {lambda:.3e}"));
+            b.tick();
+        }
+    };
+    let outcome = sequential::solve_with_progress(tree, &Options::default(), &mut tick)
+        .map_err(|e| anyhow::Error::new(e).context(source.to_string()));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let style = NumberStyle { float: args.float, decimals: args.decimals };
+    let s = match outcome? {
+        Outcome::Exact(s) => s,
+        Outcome::Approximate { behavior, regret, lambda } => {
+            let out = match args.format {
+                Format::Json => approximate_json(tree, source, &behavior, regret, lambda, style)?,
+                Format::Text => approximate_text(tree, source, &behavior, regret, lambda),
+            };
+            crate::output::emit(&out);
+            return Ok(1);
+        }
+    };
     let reached = bayes_beliefs(tree, &s.equilibrium.profile);
     let out = match args.format {
         Format::Json => json(tree, source, &s, &reached, args.float, style)?,
@@ -78,13 +121,15 @@ fn text(
     if !args.quiet {
         let _ = writeln!(out, "  source:     {source}");
         let numbers = if args.float { "exact arithmetic, printed as decimals" } else { "exact arithmetic" };
-        let _ = writeln!(
-            out,
-            "  method:     sequential (quasi-perfect equilibrium: Lemke's algorithm on the sequence form \
-             perturbed by eps^|sequence|), {numbers}"
-        );
+        let how = if tree.n_players() == 2 {
+            "quasi-perfect equilibrium: Lemke's algorithm on the sequence form perturbed by eps^|sequence|"
+        } else {
+            "the limit of the agent logit QRE, traced in floats and made exact"
+        };
+        let _ = writeln!(out, "  method:     sequential ({how}), {numbers}");
     }
-    let _ = writeln!(out, "\nSequential equilibrium (quasi-perfect; one of possibly several)");
+    let kind = if tree.n_players() == 2 { "quasi-perfect" } else { "agent-QRE limit" };
+    let _ = writeln!(out, "\nSequential equilibrium ({kind}; one of possibly several)");
     out.push_str(&render::equilibrium_text(tree, e, None, style, true));
     if args.quiet {
         return out;
@@ -152,9 +197,71 @@ fn text(
     );
     if args.explain {
         out.push('\n');
-        out.push_str(EXPLAIN);
+        out.push_str(if tree.n_players() == 2 { EXPLAIN } else { EXPLAIN_AQRE });
     }
     out
+}
+
+/// Text for a trace whose exact polish failed: the float profile, clearly not an exact answer.
+fn approximate_text(tree: &Tree, source: &str, behavior: &[Vec<f64>], regret: f64, lambda: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", if tree.title.is_empty() { source } else { tree.title.as_str() });
+    let _ = writeln!(out, "  source:     {source}");
+    let _ = writeln!(out, "  method:     sequential (the limit of the agent logit QRE, traced in floats)");
+    let _ = writeln!(
+        out,
+        "\nNo exact sequential equilibrium: the trace reached lambda = {lambda:.3e}, but its limit could not be \
+         made exact and verified (an irrational equilibrium, or one the rounding misses)."
+    );
+    let _ = writeln!(
+        out,
+        "Approximate profile (floats, NOT verified exactly; largest gain from deviating ≈ {regret:.3e}):"
+    );
+    let mut rows = vec![vec!["player".to_string(), "information set".into(), "play".into()]];
+    for i in 0..tree.n_players() {
+        for &h in tree.player_infosets(i) {
+            let row = &behavior[h as usize];
+            let parts: Vec<String> = row
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| **p > 1e-9)
+                .map(|(a, p)| format!("{} ({p:.6})", tree.actions(h)[a]))
+                .collect();
+            rows.push(vec![tree.players()[i].clone(), tree.infoset_name(h), parts.join(", ")]);
+        }
+    }
+    out.push_str(&render::table(&rows, "    "));
+    out
+}
+
+/// JSON for a failed polish: no equilibria, and the float profile under `approximate`.
+fn approximate_json(
+    tree: &Tree,
+    source: &str,
+    behavior: &[Vec<f64>],
+    regret: f64,
+    lambda: f64,
+    style: NumberStyle,
+) -> Result<String> {
+    let doc = SolveJson::new(render::game_json(tree, source, style), "sequential", true, false, Vec::new());
+    let mut v = serde_json::to_value(&doc)?;
+    let per_player: Vec<Vec<Vec<String>>> = (0..tree.n_players())
+        .map(|i| {
+            tree.player_infosets(i)
+                .iter()
+                .map(|&h| behavior[h as usize].iter().map(|p| format!("{p:.12}")).collect())
+                .collect()
+        })
+        .collect();
+    v["approximate"] = serde_json::json!({
+        "verified": false,
+        "behavior": per_player,
+        "regret": format!("{regret:.6e}"),
+        "lambda": format!("{lambda:.6e}"),
+    });
+    let mut out = serde_json::to_string_pretty(&v)?;
+    out.push('\n');
+    Ok(out)
 }
 
 /// An information set's name and its nodes.

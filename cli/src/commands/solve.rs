@@ -65,6 +65,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
     let method = match args.method {
         Method::Auto => match model.map(|m| m.method) {
             Some("spe") | None => Method::Spe,
+            Some("sequential") => Method::Sequential,
             Some(other) => bail!("{source}: the model's method `{other}` is not available in this version"),
         },
         m => m,

@@ -134,6 +134,9 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
         return super::threshold_mixed::run(args, g, &loaded.source);
     }
     let (tree, source, model) = loaded.into_tree("`threshold`")?;
+    if model.is_some_and(|m| m.method == "sequential") {
+        return super::threshold_sequential::run(args, &tree, &source, model);
+    }
     let (dfrom, dto) = default_range(tree.parameters(), tree.parameter_values(), &args.param);
     let from = args.from.as_deref().map(|t| parse_q("from", t)).transpose()?.unwrap_or(dfrom);
     let to = args.to.as_deref().map(|t| parse_q("to", t)).transpose()?.unwrap_or(dto);

@@ -5,10 +5,12 @@
 //!   the exact check of sequential rationality every result passes before it is returned.
 //! - [`qpe`]: two players, a quasi-perfect equilibrium by Lemke's algorithm on the perturbed
 //!   sequence form (exact, symbolic ε).
+//! - [`aqre`]: n players, the limit of the agent logit QRE traced in floats and polished to exact.
 //! - [`solve`]: the method `sequential`, dispatching on the number of players.
 //!
 //! Every method here ends in [`certify`], so nothing leaves the module unverified.
 
+pub mod aqre;
 pub mod assessment;
 pub mod qpe;
 
@@ -20,47 +22,59 @@ use crate::error::Error;
 use crate::sequence::regret::nash_regret;
 use assessment::Assessment;
 
+pub use aqre::Outcome;
+
 /// Options of the sequential-equilibrium methods.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// The most pivots Lemke's algorithm may take before giving up with [`Error::Limit`].
     pub max_pivots: usize,
+    /// How the agent-QRE trace runs (more than two players).
+    pub aqre: aqre::Options,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { max_pivots: 1_000_000 }
+        Options { max_pivots: 1_000_000, aqre: aqre::Options::default() }
     }
 }
 
 /// A sequential equilibrium of `tree`, with its beliefs, verified exactly by [`certify`].
 ///
-/// Two players: a quasi-perfect equilibrium ([`qpe`]), which is sequential.
+/// Two players: a quasi-perfect equilibrium ([`qpe`]), which is sequential, always exact. More
+/// players: the agent-QRE limit ([`aqre`]), exact when its polish certifies, otherwise
+/// [`Outcome::Approximate`] (never presented as exact).
 ///
 /// # Errors
-/// [`Error::Unsupported`] without perfect recall (naming the information set) or for other than two
-/// players; [`Error::Limit`] after `options.max_pivots` pivots; [`Error::VerificationFailed`] if the
-/// result fails the exact check (a bug).
-pub fn solve(tree: &Tree, options: &Options) -> Result<Sequential, Error> {
+/// [`Error::Unsupported`] without perfect recall (naming the information set) or for one player;
+/// [`Error::Limit`] after `options.max_pivots` pivots or beyond the trace's size limit;
+/// [`Error::VerificationFailed`] if an exact result fails the exact check (a bug).
+pub fn solve(tree: &Tree, options: &Options) -> Result<Outcome, Error> {
+    solve_with_progress(tree, options, &mut |_| {})
+}
+
+/// As [`solve`], calling `progress` with the λ the agent-QRE trace has reached (more than two players).
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_with_progress(
+    tree: &Tree,
+    options: &Options,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Outcome, Error> {
     tree.check_perfect_recall().map_err(|reason| Error::Unsupported {
         method: "sequential",
         reason: format!("{reason}; sequential equilibria need perfect recall (try `--method pure`)"),
     })?;
     match tree.n_players() {
-        2 => certify(tree, qpe::assessment(tree, options)?),
+        2 => Ok(Outcome::Exact(certify(tree, qpe::assessment(tree, options)?)?)),
         1 => Err(Error::Unsupported {
             method: "sequential",
             reason: "a one-player game is a decision problem: use `--method spe`, which optimises at every \
                      information set"
                 .into(),
         }),
-        n => Err(Error::Unsupported {
-            method: "sequential",
-            reason: format!(
-                "this game has {n} players; the exact method is for two players (the n-player path, agent \
-                 logit QRE with an exact polish, is not in this version)"
-            ),
-        }),
+        _ => aqre::solve_with_progress(tree, &options.aqre, progress),
     }
 }
 

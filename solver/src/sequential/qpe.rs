@@ -555,10 +555,10 @@ pub(crate) mod tests {
     fn the_path_stays_short_on_b2_with_four_stages() {
         // A deterministic guard (not a timing): 105 pivots today; the first-action start took 77 000.
         let t = salami_b2(4, &q("2"), &q("1/2"), &q("1/10"));
-        let a = assessment(&t, &Options { max_pivots: 1000 }).unwrap();
+        let a = assessment(&t, &Options { max_pivots: 1000, ..Options::default() }).unwrap();
         let s = certify(&t, a).unwrap();
         assert_eq!(s.equilibrium.payoffs[1], q("4/5"));
-        let limited = assessment(&t, &Options { max_pivots: 10 });
+        let limited = assessment(&t, &Options { max_pivots: 10, ..Options::default() });
         assert!(matches!(limited, Err(Error::Limit { what: "pivot", .. })));
     }
 

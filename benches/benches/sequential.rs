@@ -1,0 +1,39 @@
+//! Criterion benchmarks of `--method sequential` on n players (`sequential::aqre`: the agent logit
+//! QRE trace and its exact polish) on MODELS.md B1 (`redline_benches::salami::salami_probes`) with
+//! (a, b, π) = (2, 1/2, 1/10), for n = 3 and n = 5 challengers (4 and 6 players). Each timing
+//! includes the trace to λ = 10⁶ / range, the polish and the exact certification.
+//! Run with `cargo bench -p redline-benches --bench sequential`.
+
+// The tree sizes go to stderr next to criterion's output; the workspace warns on printing to keep the
+// library crates quiet, which does not apply to a benchmark binary.
+#![allow(clippy::print_stderr)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use redline_benches::salami::salami_probes;
+use redline_models::number::Q;
+use redline_solver::sequential::aqre::{self, Options, Outcome};
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sequential");
+    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    let (a, b, pi) = (Q::from_int(2), Q::ratio(1, 2).expect("1/2"), Q::ratio(1, 10).expect("1/10"));
+    for n in [3, 5] {
+        let t = salami_probes(n, &a, &b, &pi);
+        let exact = matches!(aqre::solve(&t, &Options::default()), Ok(Outcome::Exact(_)));
+        eprintln!(
+            "B1 n = {n}: {} nodes, {} information sets, polished exactly: {exact}",
+            t.len(),
+            t.infosets().len()
+        );
+        group.bench_with_input(BenchmarkId::new("aqre_b1", n), &t, |bench, t| {
+            bench.iter(|| aqre::solve(black_box(t), &Options::default()).expect("solves"));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

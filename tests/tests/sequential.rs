@@ -201,3 +201,30 @@ fn one_player_and_trivial_trees() {
     let s = exact(&t).expect("certified");
     assert_eq!(s.equilibrium.payoffs, vec![Q::one(), Q::from_int(2)]);
 }
+
+#[test]
+fn b2_nash_equilibria_with_incredible_threats_are_not_returned() {
+    use redline_tests::run_redline;
+    // MODELS.md B.3: B2-1 has Nash equilibria with three payoff pairs; only (D, C) = (5/3, 1/6)
+    // is sequential. The others rest on threats the defender would not carry out.
+    let game = "tests/games/salami-b2-n2.ron";
+    let payoffs = |args: &[&str]| -> Vec<(String, String)> {
+        let (code, out, err) = run_redline(args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let mut p: Vec<(String, String)> = v["equilibria"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|e| (e["payoffs"][0].as_str().unwrap().into(), e["payoffs"][1].as_str().unwrap().into()))
+            .collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let nash = payoffs(&["solve", game, "--method", "enum", "--set", "pi=1/3", "--format", "json"]);
+    let pair = |d: &str, c: &str| (d.to_string(), c.to_string());
+    assert_eq!(nash, vec![pair("-1/6", "0"), pair("4", "0"), pair("5/3", "1/6")]);
+    let seq = payoffs(&["solve", game, "--method", "sequential", "--set", "pi=1/3", "--format", "json"]);
+    assert_eq!(seq, vec![pair("5/3", "1/6")]);
+}

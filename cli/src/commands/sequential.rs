@@ -188,16 +188,39 @@ fn text(
         );
         out.push_str(&render::table(&beliefs_rows, "    "));
     }
-    let trembles = s.assessment.trembles.iter().flatten().filter(|t| t.is_some()).count();
+    let trembles = match s.assessment.trembles.iter().flatten().filter(|t| t.is_some()).count() {
+        1 => "1 unplayed action trembles".to_string(),
+        n => format!("{n} unplayed actions tremble"),
+    };
     let _ = writeln!(
         out,
         "  verified: exact regret {} (no player gains by deviating at any information set, given the \
-         beliefs there; {trembles} unplayed actions tremble)",
+         beliefs there; {trembles})",
         style.fmt(&e.regret)
     );
     if args.explain {
         out.push('\n');
         out.push_str(if tree.n_players() == 2 { EXPLAIN } else { EXPLAIN_AQRE });
+        let mut rows = Vec::new();
+        for i in 0..tree.n_players() {
+            for &h in tree.player_infosets(i) {
+                for (a, t) in s.assessment.trembles[h as usize].iter().enumerate() {
+                    let Some(t) = t else { continue };
+                    if rows.len() < render::MAX_TEXT_ROWS {
+                        rows.push(vec![
+                            tree.players()[i].clone(),
+                            tree.infoset_name(h),
+                            tree.actions(h)[a].clone(),
+                            format!("{} * eps^{}", style.fmt(&t.weight), t.order),
+                        ]);
+                    }
+                }
+            }
+        }
+        if !rows.is_empty() {
+            let _ = writeln!(out, "  The trembles (probability of each unplayed action, to leading order):");
+            out.push_str(&render::table(&rows, "    "));
+        }
     }
     out
 }

@@ -102,8 +102,8 @@ pub enum Outcome {
 /// polished to an exact assessment and certified.
 ///
 /// # Errors
-/// [`Error::Unsupported`] for trees without perfect recall; [`Error::Limit`] for games with more than
-/// [`MAX_UNKNOWNS`] free action probabilities.
+/// [`Error::Unsupported`] for trees without perfect recall or with payoffs beyond the float range;
+/// [`Error::Limit`] for games with more than [`MAX_UNKNOWNS`] free action probabilities.
 pub fn solve(tree: &Tree, options: &Options) -> Result<Outcome, Error> {
     solve_with_progress(tree, options, &mut |_| {})
 }
@@ -124,6 +124,14 @@ pub fn solve_with_progress(
         });
     }
     let game = Game::new(tree);
+    if !game.scale.is_finite() || game.leaf.iter().any(|u| !u.is_finite()) {
+        return Err(Error::Unsupported {
+            method: "sequential",
+            reason: "a payoff (or the payoff range) is beyond the float range the agent-QRE trace works in; \
+                     rescale the payoffs"
+                .into(),
+        });
+    }
     if game.m > MAX_UNKNOWNS {
         return Err(Error::Limit {
             what: "size",

@@ -1,7 +1,7 @@
 //! Sequential equilibria of n-player trees as limits of the agent logit QRE, polished to exact.
 //!
 //! **What it solves.** Any finite tree with perfect recall and any number of players (two included).
-//! It returns one sequential equilibrium, verified exactly by [`certify`](super::certify), or, when
+//! It returns one sequential equilibrium, verified exactly by [`certify`], or, when
 //! the exact polish finds none, the float profile it reached with its float regret, marked as such.
 //!
 //! **The trace.** In the agent logit quantal response equilibrium (McKelvey & Palfrey 1998) every
@@ -17,13 +17,13 @@
 //! (the `nalgebra` crate). Any limit of the agent QRE as λ → ∞ is a sequential equilibrium (Turocy
 //! 2010, Economic Theory 42:255–269), so the end of the trace is close to one.
 //!
-//! **The exact polish** ([`polish`]): probabilities above [`SUPPORT_TOL`] at the end form the
+//! **The exact polish** (`polish`): probabilities above [`SUPPORT_TOL`] at the end form the
 //! support; the limit is estimated by Richardson extrapolation in 1/λ from two points of the trace;
 //! every supported probability is rounded to the simplest rational within a tolerance (continued
 //! fractions, several tolerances); actions outside the support get trembles, first unit ones, then the
 //! orders and weights the trace shows (`log π(a) ≈ log w − λ·order`, read from the last two points;
 //! orders are the limit payoff losses, so they are usually small rationals). The first candidate that
-//! [`certify`](super::certify) accepts is returned.
+//! [`certify`] accepts is returned.
 //!
 //! **Cost.** Each step builds the Jacobian in O(nodes × depth + m²) and factorises it in O(m³), with m
 //! the number of free action probabilities (Σ (actions − 1) over information sets); games with more
@@ -102,8 +102,8 @@ pub enum Outcome {
 /// polished to an exact assessment and certified.
 ///
 /// # Errors
-/// [`Error::Unsupported`] for trees without perfect recall; [`Error::Limit`] for games with more than
-/// [`MAX_UNKNOWNS`] free action probabilities.
+/// [`Error::Unsupported`] for trees without perfect recall or with payoffs beyond the float range;
+/// [`Error::Limit`] for games with more than [`MAX_UNKNOWNS`] free action probabilities.
 pub fn solve(tree: &Tree, options: &Options) -> Result<Outcome, Error> {
     solve_with_progress(tree, options, &mut |_| {})
 }
@@ -124,6 +124,14 @@ pub fn solve_with_progress(
         });
     }
     let game = Game::new(tree);
+    if !game.scale.is_finite() || game.leaf.iter().any(|u| !u.is_finite()) {
+        return Err(Error::Unsupported {
+            method: "sequential",
+            reason: "a payoff (or the payoff range) is beyond the float range the agent-QRE trace works in; \
+                     rescale the payoffs"
+                .into(),
+        });
+    }
     if game.m > MAX_UNKNOWNS {
         return Err(Error::Limit {
             what: "size",

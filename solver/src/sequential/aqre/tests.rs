@@ -481,3 +481,27 @@ proptest::proptest! {
         proptest::prop_assert_eq!(totals(&s), b1_closed_form(n, &a, &b, &pi));
     }
 }
+
+#[test]
+fn games_beyond_the_trace_are_refused() {
+    // A payoff beyond f64: no trace, a clear refusal.
+    let mut b = TreeBuilder::new("huge", vec!["P".into()]);
+    let a = b.actions(&["x", "y"]).unwrap();
+    let h = b.infoset(0, "", a).unwrap();
+    b.decision(h).unwrap();
+    b.terminal_values(&[q("1e400")]).unwrap();
+    b.terminal_values(&[q("0")]).unwrap();
+    let t = b.finish().unwrap();
+    assert!(matches!(solve(&t, &Options::default()), Err(Error::Unsupported { method: "sequential", .. })));
+    // More free action probabilities than the dense Jacobian takes.
+    let mut b = TreeBuilder::new("wide", vec!["P".into()]);
+    let labels: Vec<String> = (0..=MAX_UNKNOWNS + 1).map(|k| format!("a{k}")).collect();
+    let a = b.actions(&labels).unwrap();
+    let h = b.infoset(0, "", a).unwrap();
+    b.decision(h).unwrap();
+    for k in 0..labels.len() {
+        b.terminal_values(&[Q::from_int(k as i64)]).unwrap();
+    }
+    let t = b.finish().unwrap();
+    assert!(matches!(solve(&t, &Options::default()), Err(Error::Limit { what: "size", .. })));
+}

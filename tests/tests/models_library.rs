@@ -595,11 +595,13 @@ fn every_model_builds_and_solves_at_defaults() {
             continue;
         }
         if m.method == "sequential" {
-            // The reputation models (tests/tests/reputation.rs); a Nash equilibrium of the two-player one.
-            if tree.n_players() == 2 {
-                let sol = redline_solver::sequence::solve_lcp(&tree, &Default::default()).unwrap();
-                assert!(sol.equilibria[0].regret.is_zero(), "{}", m.name);
-            }
+            // The reputation models (tests/tests/reputation.rs): certified sequential equilibria.
+            let out = redline_solver::sequential::solve(&tree, &Default::default()).unwrap();
+            assert!(
+                matches!(out, redline_solver::sequential::Outcome::Exact(ref s) if s.equilibrium.regret.is_zero()),
+                "{}",
+                m.name
+            );
             continue;
         }
         assert_eq!(m.method, "spe");

@@ -707,11 +707,12 @@ impl<'a> EfgReader<'a> {
 
     /// The interned number of the action list in `scratch_labels`.
     fn intern_list(&mut self) -> u32 {
-        // Files usually repeat one list: compare with the last one before hashing.
-        if let Some(last) = self.lists.len().checked_sub(1) {
-            let l = &self.lists[last];
-            if self.labels[l.start as usize..(l.start + l.len) as usize] == self.scratch_labels[..] {
-                return last as u32;
+        // Files usually repeat a few lists (one per player): compare with those before hashing.
+        if self.lists.len() <= 8 {
+            for (k, l) in self.lists.iter().enumerate() {
+                if self.labels[l.start as usize..(l.start + l.len) as usize] == self.scratch_labels[..] {
+                    return k as u32;
+                }
             }
         }
         if let Some(&k) = self.list_index.get(&self.scratch_labels[..]) {

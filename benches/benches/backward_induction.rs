@@ -9,17 +9,26 @@
 //! -10..=10, with no chance nodes, plus one 10^6-node tree with 10% chance nodes. Throughput is in
 //! nodes, so criterion prints nodes/s. Each tree's memory per node (arena plus solver) is printed once.
 //!
-//! Run with `cargo bench -p redline-benches`; a whole run takes a few minutes on 2 cores.
+//! A third group, `efg_read`, reads the 10^6-node tree from Gambit's `.efg` text (as `efg::write`
+//! gives it), with throughput in bytes, so criterion prints the reading speed in MB/s.
+//!
+//! Run with `cargo bench -p redline-benches`; a whole run takes a few minutes on 2 cores. With
+//! `REDLINE_BENCH_CPU=1` the figures are the benchmark thread's CPU time (see `common/cpu_time.rs`).
 
 // Benchmarks report the memory per node on stderr next to criterion's own output; the workspace warns
 // on printing to keep the library crates quiet, which does not apply to a benchmark binary.
 #![allow(clippy::print_stderr)]
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use redline_benches::{SMALL_PAYOFFS, memory_per_node, random_tree, solver_bytes};
+use redline_models::format::{efg, game::ReadOptions};
 use redline_models::tree::Tree;
 use redline_solver::backward_induction::{Options, solve};
 use redline_solver::{Profile, verify};
@@ -47,7 +56,7 @@ fn tree_for(case: &Case) -> Tree {
 }
 
 /// Sampling that keeps the big trees to about ten solves each.
-fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, nodes: usize) {
+fn configure<M: Measurement>(group: &mut criterion::BenchmarkGroup<'_, M>, nodes: usize) {
     let big = nodes >= 500_000;
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(if big { 500 } else { 1000 }));
@@ -64,7 +73,7 @@ fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::W
     group.throughput(Throughput::Elements(nodes as u64));
 }
 
-fn backward_induction(c: &mut Criterion) {
+fn backward_induction<M: Measurement>(c: &mut Criterion<M>) {
     for case in CASES {
         let tree = tree_for(case);
         let n = tree.len();
@@ -97,5 +106,34 @@ fn backward_induction(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, backward_induction);
-criterion_main!(benches);
+/// Reading `.efg` text: the 10^6-node tree written by `efg::write` (one outcome per leaf, as
+/// generated Gambit files have).
+fn efg_read<M: Measurement>(c: &mut Criterion<M>) {
+    let tree = tree_for(&CASES[2]);
+    let text = efg::write(&tree);
+    eprintln!("efg_read: {} nodes, {} bytes", tree.len(), text.len());
+    let mut group = c.benchmark_group("efg_read");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(5));
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_with_input(BenchmarkId::from_parameter(CASES[2].label), &text, |b, t| {
+        b.iter(|| efg::read(black_box(t), &ReadOptions::default()).expect("written trees read back"));
+    });
+    group.finish();
+}
+
+fn main() {
+    if cpu_time::wanted() {
+        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
+        backward_induction(&mut c);
+        efg_read(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        backward_induction(&mut c);
+        efg_read(&mut c);
+        c.final_summary();
+    }
+}

@@ -11,6 +11,7 @@
 //! printed once.
 //!
 //! Run with `cargo bench -p redline-benches --bench strategic`; a run takes about a minute on 2 cores.
+//! With `REDLINE_BENCH_CPU=1` the figures are the benchmark thread's CPU time (`common/cpu_time.rs`).
 //! Medians measured on the shared 2-core machine under load (`-- strategic/lp`): lp 10×10 63 µs,
 //! 50×50 2.6 ms, 100×100 11.6 ms, 200×200 86 ms (the exact simplex alone: 112 ms at 50×50, 85 s at
 //! 200×200).
@@ -19,11 +20,15 @@
 // keep the library crates quiet, which does not apply to a benchmark binary.
 #![allow(clippy::print_stderr)]
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
 use std::hint::black_box;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion};
 use redline_benches::SplitMix64;
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
@@ -48,11 +53,11 @@ fn random_game(n: usize, zero_sum: bool, seed: u64) -> StrategicGame {
     g
 }
 
-fn group<'a>(
-    c: &'a mut Criterion,
+fn group<'a, M: Measurement>(
+    c: &'a mut Criterion<M>,
     name: &str,
     n: usize,
-) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+) -> criterion::BenchmarkGroup<'a, M> {
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(500));
@@ -60,7 +65,7 @@ fn group<'a>(
     group
 }
 
-fn strategic(c: &mut Criterion) {
+fn strategic<M: Measurement>(c: &mut Criterion<M>) {
     for n in [10, 50, 100, 200] {
         let g = random_game(n, true, 0x5EED ^ n as u64);
         let mut group = group(c, "strategic/lp", n);
@@ -90,5 +95,14 @@ fn strategic(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, strategic);
-criterion_main!(benches);
+fn main() {
+    if cpu_time::wanted() {
+        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
+        strategic(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        strategic(&mut c);
+        c.final_summary();
+    }
+}

@@ -2,7 +2,10 @@
 //!
 //! The serde types live here, built from solver results; the solver's own types stay free of serde.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
@@ -70,18 +73,31 @@ pub struct GameJson {
     pub strategies: Option<Vec<Vec<String>>>,
 }
 
+/// One information set; large trees have one per node, so nothing here is allocated per set but a
+/// non-empty label (the action list is shared by the sets that have it).
 #[derive(Serialize)]
 pub struct InfosetJson {
-    pub id: String,
-    pub label: String,
-    pub actions: Vec<String>,
+    #[serde(serialize_with = "as_string")]
+    pub id: u32,
+    pub label: Box<str>,
+    #[serde(serialize_with = "as_slice")]
+    pub actions: Rc<[String]>,
+}
+
+fn as_string<S: serde::Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn as_slice<S: serde::Serializer>(v: &Rc<[String]>, s: S) -> Result<S::Ok, S::Error> {
+    v.as_ref().serialize(s)
 }
 
 #[derive(Serialize)]
 pub struct EquilibriumJson {
     pub kind: &'static str,
     pub payoffs: Vec<String>,
-    pub behavior: Option<Vec<Vec<Vec<String>>>>,
+    /// Probabilities per player, information set and action (`0` and `1` are not allocated).
+    pub behavior: Option<Vec<Vec<Vec<Cow<'static, str>>>>>,
     pub mixed: Option<Vec<Vec<String>>>,
     pub path: Vec<StepJson>,
     pub outcomes: Vec<OutcomeJson>,
@@ -206,17 +222,18 @@ pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
     for (p, v) in tree.parameters().iter().zip(tree.parameter_values()) {
         parameters.insert(p.name.clone(), serde_json::Value::String(style.fmt(v)));
     }
+    // One shared copy of each action list (told apart by where the tree keeps it).
+    let mut lists: HashMap<*const String, Rc<[String]>> = HashMap::new();
     let infosets = (0..tree.n_players())
         .map(|i| {
             tree.player_infosets(i)
                 .iter()
                 .map(|&h| {
                     let inf = &tree.infosets()[h as usize];
-                    InfosetJson {
-                        id: inf.number.to_string(),
-                        label: inf.label.to_string(),
-                        actions: tree.actions(h).to_vec(),
-                    }
+                    let actions = tree.actions(h);
+                    let actions =
+                        Rc::clone(lists.entry(actions.as_ptr()).or_insert_with(|| Rc::from(actions)));
+                    InfosetJson { id: inf.number, label: inf.label.clone(), actions }
                 })
                 .collect()
         })
@@ -232,6 +249,16 @@ pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
     }
 }
 
+/// A probability as [`NumberStyle::fmt`] writes it, without allocating for exact 0 and 1 (every
+/// entry of a pure profile).
+fn probability(p: &Q, style: NumberStyle) -> Cow<'static, str> {
+    match (style.float, p) {
+        (false, p) if p.is_zero() => Cow::Borrowed("0"),
+        (false, p) if p.is_one() => Cow::Borrowed("1"),
+        _ => Cow::Owned(style.fmt(p)),
+    }
+}
+
 /// One equilibrium in JSON.
 pub fn equilibrium_json(
     tree: &Tree,
@@ -244,7 +271,9 @@ pub fn equilibrium_json(
             tree.player_infosets(i)
                 .iter()
                 .map(|&h| {
-                    (0..tree.actions(h).len() as u32).map(|a| style.fmt(&e.profile.prob(h, a))).collect()
+                    (0..tree.actions(h).len() as u32)
+                        .map(|a| probability(&e.profile.prob(h, a), style))
+                        .collect()
                 })
                 .collect()
         })

@@ -16,7 +16,7 @@
 //!
 //! Next: [`crate::format`] (files to trees) or `redline_solver::backward_induction`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::error::{Error, closest};
@@ -212,8 +212,58 @@ pub struct Tree {
     payoffs: Vec<Q>,
     probs: Vec<Q>,
     chance_labels: Vec<Box<str>>,
-    node_labels: BTreeMap<NodeId, Box<str>>,
+    node_labels: NodeLabels,
     exprs: Option<Box<Exprs>>,
+}
+
+/// The labels of the labelled nodes in one string: node ids in increasing order and where each
+/// label ends (no allocation per label; most nodes of a large tree have none).
+#[derive(Clone, Debug, Default)]
+struct NodeLabels {
+    nodes: Vec<NodeId>,
+    ends: Vec<usize>,
+    text: String,
+}
+
+impl NodeLabels {
+    fn get(&self, x: NodeId) -> &str {
+        match self.nodes.binary_search(&x) {
+            Ok(i) => &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]],
+            Err(_) => "",
+        }
+    }
+
+    /// Adds a label; the last one given for a node wins (see [`NodeLabels::sort`]).
+    fn push(&mut self, x: NodeId, label: &str) {
+        self.nodes.push(x);
+        self.text.push_str(label);
+        self.ends.push(self.text.len());
+    }
+
+    /// Orders labels given out of node order, keeping the last label given to each node.
+    fn sort(&mut self) {
+        if self.nodes.windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
+        // Stable: labels of one node stay in the order given, so the last is the one kept.
+        order.sort_by_key(|&i| self.nodes[i]);
+        let mut sorted = NodeLabels::default();
+        for (k, &i) in order.iter().enumerate() {
+            if order.get(k + 1).is_some_and(|&j| self.nodes[j] == self.nodes[i]) {
+                continue;
+            }
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            sorted.push(self.nodes[i], &self.text[start..self.ends[i]]);
+        }
+        *self = sorted;
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.nodes.len() * std::mem::size_of::<NodeId>()
+            + self.ends.len() * std::mem::size_of::<usize>()
+            + self.text.len()
+    }
 }
 
 /// The children of a node, in action order.
@@ -283,7 +333,7 @@ impl Tree {
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
-            + self.node_labels.values().map(|l| size_of::<(NodeId, Box<str>)>() + l.len()).sum::<usize>()
+            + self.node_labels.heap_bytes()
             + strings(&self.players)
     }
 
@@ -494,7 +544,7 @@ impl Tree {
     /// The label of node `x`, or the empty string.
     #[must_use]
     pub fn node_label(&self, x: NodeId) -> &str {
-        self.node_labels.get(&x).map_or("", |s| s)
+        self.node_labels.get(x)
     }
 
     /// The label of the edge into `x`: the action or chance outcome that leads to it ("" for the root).
@@ -761,7 +811,7 @@ impl TreeBuilder {
                 payoffs: Vec::new(),
                 probs: Vec::new(),
                 chance_labels: Vec::new(),
-                node_labels: BTreeMap::new(),
+                node_labels: NodeLabels::default(),
                 exprs: None,
             },
             open: Vec::new(),
@@ -1055,7 +1105,7 @@ impl TreeBuilder {
     /// Labels node `x`.
     pub fn set_label(&mut self, x: NodeId, label: &str) {
         if !label.is_empty() {
-            self.tree.node_labels.insert(x, label.into());
+            self.tree.node_labels.push(x, label);
         }
     }
 
@@ -1101,6 +1151,7 @@ impl TreeBuilder {
             }
         }
         self.tree.end = end;
+        self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];
         let mut lists: Vec<Vec<InfosetId>> = vec![Vec::new(); self.tree.players.len()];

@@ -37,14 +37,18 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+#[cfg(test)]
 use std::rc::Rc;
 
 use crate::error::Error;
+#[cfg(test)]
 use crate::expr::Expr;
 use crate::format::game::ReadOptions;
 use crate::format::value::Pos;
 use crate::number::Q;
-use crate::tree::{InfosetId, NodeKind, Tree, TreeBuilder};
+#[cfg(test)]
+use crate::tree::{InfosetId, TreeBuilder};
+use crate::tree::{NodeKind, Tree};
 
 // ---------------------------------------------------------------------------------------------------
 // Tokens, shared with `.nfg`.
@@ -207,6 +211,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A non-negative whole number (a player, information set, outcome or strategy count).
+    #[cfg(test)]
     pub(crate) fn count(&mut self, what: &str) -> Result<(u32, Pos), Error> {
         let t = self.next_token()?;
         if let Tok::Word(w) = &t.tok
@@ -310,11 +315,13 @@ pub(crate) fn quote(s: &str) -> String {
     o
 }
 
+#[cfg(test)]
 fn list_of(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| quote(s)).collect();
     format!("[{}]", quoted.join(", "))
 }
 
+#[cfg(test)]
 fn payoff_list(qs: &[Q]) -> String {
     let v: Vec<String> = qs.iter().map(Q::to_string).collect();
     format!("{{{}}}", v.join(", "))
@@ -345,6 +352,13 @@ fn payoff_list(qs: &[Q]) -> String {
 /// assert_eq!(tree.node_label(2), "war");
 /// ```
 pub fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
+    crate::format::efg_read::read(text, options)
+}
+
+/// The reader before the streaming one ([`crate::format::efg_read`]), kept as the oracle of its
+/// differential test: both must give the same tree or the same message on every input.
+#[cfg(test)]
+pub(crate) fn read_reference(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
     let mut lx = Lexer::new(text);
     let t = lx.next_token()?;
     if t.tok != Tok::Word("EFG".into()) {
@@ -391,23 +405,27 @@ pub fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
     })
 }
 
+#[cfg(test)]
 struct PlayerInfoset {
     id: InfosetId,
     actions: Vec<String>,
     line: u32,
 }
 
+#[cfg(test)]
 struct ChanceInfoset {
     outcomes: Vec<(String, Q)>,
     line: u32,
 }
 
+#[cfg(test)]
 struct Outcome {
     payoffs: Vec<Q>,
     name: String,
     line: u32,
 }
 
+#[cfg(test)]
 /// A node still expecting children.
 struct Open {
     remaining: u32,
@@ -417,6 +435,7 @@ struct Open {
     pos: Pos,
 }
 
+#[cfg(test)]
 struct EfgReader<'a> {
     lx: Lexer<'a>,
     b: TreeBuilder,
@@ -431,6 +450,7 @@ struct EfgReader<'a> {
     open: Vec<Open>,
 }
 
+#[cfg(test)]
 impl EfgReader<'_> {
     fn nodes(&mut self) -> Result<(), Error> {
         let zero: Rc<Vec<Q>> = Rc::new(vec![Q::zero(); self.n]);
@@ -712,6 +732,7 @@ impl EfgReader<'_> {
     }
 }
 
+#[cfg(test)]
 fn chance_list(outcomes: &[(String, Q)]) -> String {
     let v: Vec<String> = outcomes.iter().map(|(a, p)| format!("{} {p}", quote(a))).collect();
     format!("{{{}}}", v.join(" "))

@@ -7,6 +7,7 @@
 //! - [`repeated`]: repeated games (a stage game plus a doctrine as an automaton) in the same syntax.
 
 pub mod efg;
+mod efg_read;
 pub mod game;
 pub mod matrix;
 pub mod nfg;

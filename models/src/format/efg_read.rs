@@ -1,0 +1,1004 @@
+//! The streaming `.efg` reader behind [`crate::format::efg::read`].
+//!
+//! One pass over the bytes with a small tokenizer on `&[u8]`: tokens borrow the text (a string is
+//! copied only when it holds an escape), positions are byte offsets turned into line and column only
+//! when a message needs them, numbers that are plain integers of up to 18 digits skip the general
+//! parser, and nothing is allocated per node: information sets and outcomes live in flat tables
+//! indexed by their numbers in the file ([`NumberIndex`]), action lists are interned once per distinct
+//! list, and the payoffs accumulated down the path (outcomes on inner nodes add to every leaf below)
+//! are rows of one stack. The messages, their positions and the trees are those documented in
+//! [`crate::format::efg`].
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::error::Error;
+use crate::expr::Expr;
+use crate::format::efg::{disambiguate, quote};
+use crate::format::game::ReadOptions;
+use crate::format::value::Pos;
+use crate::number::Q;
+use crate::tree::{ActionSetId, InfosetId, NodeKind, Tree, TreeBuilder};
+
+/// A token; strings and words borrow the text where they can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok<'a> {
+    /// A quoted string, escapes decoded.
+    Str(Cow<'a, str>),
+    /// A run of other characters: a number, or a word such as `EFG`, `R`, `p`.
+    Word(&'a str),
+    Open,
+    Close,
+    Comma,
+    End,
+}
+
+impl Tok<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Tok::Str(s) => format!("the string {}", quote(s)),
+            Tok::Word(w) => format!("`{w}`"),
+            Tok::Open => "`{`".into(),
+            Tok::Close => "`}`".into(),
+            Tok::Comma => "`,`".into(),
+            Tok::End => "end of input".into(),
+        }
+    }
+}
+
+/// A token and the byte offset where it starts.
+#[derive(Clone, Debug)]
+struct Token<'a> {
+    tok: Tok<'a>,
+    at: usize,
+}
+
+/// The tokenizer: a byte cursor over the text (after a byte-order mark, if any).
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    i: usize,
+    peeked: Option<Token<'a>>,
+}
+
+/// True for the bytes that end a word besides whitespace.
+#[inline]
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b'{' | b'}' | b',' | b'"')
+}
+
+/// ASCII whitespace as `char::is_whitespace` sees it (which includes the vertical tab).
+#[inline]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Lexer<'a> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        Lexer { text, bytes: text.as_bytes(), i: 0, peeked: None }
+    }
+
+    /// The line and column (in characters) of byte offset `at`.
+    fn pos(&self, at: usize) -> Pos {
+        let before = &self.bytes[..at];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = self.text[line_start..at].chars().count() + 1;
+        Pos { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX) }
+    }
+
+    fn err(&self, at: usize, message: impl Into<String>) -> Error {
+        let p = self.pos(at);
+        Error::Syntax { line: p.line, col: p.col, message: message.into() }
+    }
+
+    /// The whitespace character at byte `i`, if there is one, and its length in bytes.
+    #[inline]
+    fn space_at(&self, i: usize) -> Option<usize> {
+        let b = *self.bytes.get(i)?;
+        if b < 0x80 {
+            return is_ascii_space(b).then_some(1);
+        }
+        let c = self.text[i..].chars().next()?;
+        c.is_whitespace().then(|| c.len_utf8())
+    }
+
+    fn peek(&mut self) -> Result<&Token<'a>, Error> {
+        if self.peeked.is_none() {
+            let t = self.scan()?;
+            self.peeked = Some(t);
+        }
+        Ok(self.peeked.as_ref().expect("a token was just peeked"))
+    }
+
+    /// True when the next token is a quoted string.
+    fn at_string(&mut self) -> Result<bool, Error> {
+        Ok(matches!(self.peek()?.tok, Tok::Str(_)))
+    }
+
+    fn next_token(&mut self) -> Result<Token<'a>, Error> {
+        match self.peeked.take() {
+            Some(t) => Ok(t),
+            None => self.scan(),
+        }
+    }
+
+    fn scan(&mut self) -> Result<Token<'a>, Error> {
+        while let Some(k) = self.space_at(self.i) {
+            self.i += k;
+        }
+        let at = self.i;
+        let Some(&c) = self.bytes.get(at) else { return Ok(Token { tok: Tok::End, at }) };
+        let tok = match c {
+            b'{' => {
+                self.i += 1;
+                Tok::Open
+            }
+            b'}' => {
+                self.i += 1;
+                Tok::Close
+            }
+            b',' => {
+                self.i += 1;
+                Tok::Comma
+            }
+            b'"' => {
+                let start = at + 1;
+                let mut j = start;
+                loop {
+                    match self.bytes.get(j) {
+                        None => return Err(self.err(at, "unterminated string")),
+                        Some(b'"') => {
+                            self.i = j + 1;
+                            break Tok::Str(Cow::Borrowed(&self.text[start..j]));
+                        }
+                        Some(b'\\') => {
+                            self.i = j;
+                            break Tok::Str(Cow::Owned(self.escaped(at, start)?));
+                        }
+                        Some(_) => j += 1,
+                    }
+                }
+            }
+            _ => {
+                let mut j = at;
+                while let Some(&b) = self.bytes.get(j) {
+                    if b < 0x80 {
+                        if is_delimiter(b) || is_ascii_space(b) {
+                            break;
+                        }
+                        j += 1;
+                    } else {
+                        let Some(c) = self.text[j..].chars().next() else { break };
+                        if c.is_whitespace() {
+                            break;
+                        }
+                        j += c.len_utf8();
+                    }
+                }
+                self.i = j;
+                Tok::Word(&self.text[at..j])
+            }
+        };
+        Ok(Token { tok, at })
+    }
+
+    /// The rest of a string that holds a backslash: the cursor is at the first backslash, `start` is
+    /// just after the opening quote at `at`.
+    fn escaped(&mut self, at: usize, start: usize) -> Result<String, Error> {
+        let mut s = String::from(&self.text[start..self.i]);
+        let mut run = self.i;
+        let mut j = self.i;
+        loop {
+            match self.bytes.get(j) {
+                None => return Err(self.err(at, "unterminated string")),
+                Some(b'"') => {
+                    s.push_str(&self.text[run..j]);
+                    self.i = j + 1;
+                    return Ok(s);
+                }
+                // Gambit decodes `\"`; `\\` is a backslash, and any other backslash is kept.
+                Some(b'\\') => {
+                    s.push_str(&self.text[run..j]);
+                    match self.bytes.get(j + 1) {
+                        Some(&e @ (b'"' | b'\\')) => {
+                            s.push(char::from(e));
+                            j += 2;
+                        }
+                        _ => {
+                            s.push('\\');
+                            j += 1;
+                        }
+                    }
+                    run = j;
+                }
+                Some(_) => j += 1,
+            }
+        }
+    }
+
+    fn string(&mut self, what: &str) -> Result<(Cow<'a, str>, usize), Error> {
+        let t = self.next_token()?;
+        match t.tok {
+            Tok::Str(s) => Ok((s, t.at)),
+            other => {
+                Err(self.err(t.at, format!("expected {what} (a quoted string), found {}", other.describe())))
+            }
+        }
+    }
+
+    fn expect(&mut self, want: &Tok<'_>, what: &str) -> Result<usize, Error> {
+        let t = self.next_token()?;
+        if &t.tok == want {
+            Ok(t.at)
+        } else {
+            Err(self.err(t.at, format!("expected {what}, found {}", t.tok.describe())))
+        }
+    }
+
+    fn count(&mut self, what: &str) -> Result<(u32, usize), Error> {
+        let t = self.next_token()?;
+        if let Tok::Word(w) = t.tok
+            && !w.is_empty()
+            && w.bytes().all(|b| b.is_ascii_digit())
+        {
+            return w
+                .parse::<u32>()
+                .map(|n| (n, t.at))
+                .map_err(|_| self.err(t.at, format!("{what} `{w}` is too large")));
+        }
+        Err(self.err(t.at, format!("expected {what} (a whole number), found {}", t.tok.describe())))
+    }
+
+    fn number(&mut self, what: &str) -> Result<(Q, usize), Error> {
+        let t = self.next_token()?;
+        match t.tok {
+            Tok::Word(w) => match small_integer(w) {
+                Some(q) => Ok((q, t.at)),
+                None => {
+                    Q::parse_exact(w).map(|q| (q, t.at)).map_err(|e| self.err(t.at, format!("{what}: {e}")))
+                }
+            },
+            other => Err(self.err(t.at, format!("expected {what} (a number), found {}", other.describe()))),
+        }
+    }
+
+    fn skip_comma(&mut self) -> Result<(), Error> {
+        if self.peek()?.tok == Tok::Comma {
+            self.next_token()?;
+        }
+        Ok(())
+    }
+}
+
+/// `[+-]digits` with at most 18 digits (so it fits an `i64`), the common case of a payoff; `None`
+/// sends everything else to [`Q::parse_exact`].
+#[inline]
+fn small_integer(w: &str) -> Option<Q> {
+    let b = w.as_bytes();
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(Q::from_int(if negative { -v } else { v }))
+}
+
+/// Numbers written in the file (information sets, outcomes) to dense indices: a vector while the
+/// numbers stay within a few times the count of entries (files number them 1, 2, 3, ...), a hash map
+/// for the rest, so a huge number costs no memory.
+#[derive(Default)]
+struct NumberIndex {
+    dense: Vec<u32>,
+    sparse: HashMap<u32, u32>,
+    len: usize,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl NumberIndex {
+    #[inline]
+    fn get(&self, number: u32) -> Option<u32> {
+        match self.dense.get(number as usize) {
+            Some(&v) if v != ABSENT => Some(v),
+            Some(_) => None,
+            None => self.sparse.get(&number).copied(),
+        }
+    }
+
+    fn insert(&mut self, number: u32, value: u32) {
+        let k = number as usize;
+        if k >= self.dense.len() && k < 2 * self.len + 1024 {
+            self.dense.resize((k + 1).max(2 * self.dense.len()).min(2 * self.len + 1024), ABSENT);
+        }
+        match self.dense.get_mut(k) {
+            Some(slot) => *slot = value,
+            None => {
+                self.sparse.insert(number, value);
+            }
+        }
+        self.len += 1;
+    }
+}
+
+/// A player's information set: its id in the tree and its action list as written.
+struct PlayerSet {
+    id: InfosetId,
+    list: u32,
+    /// Where its actions were given (for messages).
+    at: usize,
+}
+
+/// An action list as written (before [`disambiguate`]) and the interned list the tree uses.
+struct ActionList {
+    start: u32,
+    len: u32,
+    set: Option<ActionSetId>,
+}
+
+struct ChanceSet<'a> {
+    /// As written, for comparing repeated definitions.
+    outcomes: Vec<(Cow<'a, str>, Q)>,
+    /// The labels made distinct.
+    labels: Vec<String>,
+    at: usize,
+}
+
+struct Outcome<'a> {
+    /// Index of its first payoff in `EfgReader::payoffs`.
+    start: u32,
+    name: Cow<'a, str>,
+    at: usize,
+}
+
+/// A node still expecting children.
+struct Open {
+    remaining: u32,
+    arity: u32,
+    /// The row of `EfgReader::acc` holding the payoffs accumulated down to the node.
+    row: u32,
+    /// True when the node's own outcome pushed that row.
+    owns_row: bool,
+    at: usize,
+}
+
+struct EfgReader<'a> {
+    lx: Lexer<'a>,
+    b: TreeBuilder,
+    n: usize,
+    sets: Vec<NumberIndex>,
+    player_sets: Vec<PlayerSet>,
+    labels: Vec<Cow<'a, str>>,
+    lists: Vec<ActionList>,
+    list_index: HashMap<Vec<Cow<'a, str>>, u32>,
+    chance_index: NumberIndex,
+    chance: Vec<ChanceSet<'a>>,
+    outcome_index: NumberIndex,
+    outcomes: Vec<Outcome<'a>>,
+    /// The payoffs of every outcome, `n` per outcome.
+    payoffs: Vec<Q>,
+    /// Rows of accumulated payoffs, `n` per row; row 0 is all zeros.
+    acc: Vec<Q>,
+    /// Scratch space for one node's payoffs or action labels.
+    scratch: Vec<Q>,
+    scratch_labels: Vec<Cow<'a, str>>,
+    /// Where each node's entry starts, for errors found when the tree is finished.
+    node_at: Vec<usize>,
+    open: Vec<Open>,
+}
+
+/// Reads a `.efg` file; see [`crate::format::efg::read`].
+pub(crate) fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
+    let mut lx = Lexer::new(text);
+    let t = lx.next_token()?;
+    if t.tok != Tok::Word("EFG") {
+        return Err(
+            lx.err(t.at, format!("expected `EFG` at the start of the file, found {}", t.tok.describe()))
+        );
+    }
+    let t = lx.next_token()?;
+    if t.tok != Tok::Word("2") {
+        return Err(lx.err(t.at, format!("only EFG version 2 is supported, found {}", t.tok.describe())));
+    }
+    let t = lx.next_token()?;
+    if !matches!(t.tok, Tok::Word("R" | "D")) {
+        return Err(
+            lx.err(t.at, format!("expected `R` or `D` after the version, found {}", t.tok.describe()))
+        );
+    }
+    let (title, _) = lx.string("the game title")?;
+    let players = players(&mut lx)?;
+    let n = players.len();
+    let mut b = TreeBuilder::new(title.into_owned(), players);
+    b.set_max_nodes(options.max_nodes);
+    // Gambit loads absent-minded games (an information set holding a node and its descendant); so
+    // does redline, and reports their imperfect recall.
+    b.allow_absent_mindedness();
+    if lx.at_string()? {
+        let (comment, _) = lx.string("the comment")?;
+        b.set_description(comment.into_owned());
+    }
+    let mut r = EfgReader {
+        lx,
+        b,
+        n,
+        sets: (0..n).map(|_| NumberIndex::default()).collect(),
+        player_sets: Vec::new(),
+        labels: Vec::new(),
+        lists: Vec::new(),
+        list_index: HashMap::new(),
+        chance_index: NumberIndex::default(),
+        chance: Vec::new(),
+        outcome_index: NumberIndex::default(),
+        outcomes: Vec::new(),
+        payoffs: Vec::new(),
+        acc: vec![Q::zero(); n],
+        scratch: Vec::with_capacity(n),
+        scratch_labels: Vec::new(),
+        node_at: Vec::new(),
+        open: Vec::new(),
+    };
+    r.nodes()?;
+    let EfgReader { lx, b, node_at, .. } = r;
+    b.finish().map_err(|e| match e {
+        Error::AtNode { node, message, .. } => match node_at.get(node as usize) {
+            Some(&at) => lx.err(at, message),
+            None => Error::AtNode { node, path: String::new(), message },
+        },
+        other => other,
+    })
+}
+
+/// `{ "name" ... }`: the player names (repeated names made distinct by [`disambiguate`]).
+fn players(lx: &mut Lexer<'_>) -> Result<Vec<String>, Error> {
+    let open = lx.expect(&Tok::Open, "`{` before the player names")?;
+    let mut players: Vec<String> = Vec::new();
+    loop {
+        let t = lx.next_token()?;
+        match t.tok {
+            Tok::Str(s) => players.push(s.into_owned()),
+            Tok::Close => break,
+            other => {
+                return Err(
+                    lx.err(t.at, format!("expected a player name or `}}`, found {}", other.describe()))
+                );
+            }
+        }
+    }
+    if players.is_empty() {
+        return Err(lx.err(open, "a game needs at least one player"));
+    }
+    disambiguate(&mut players);
+    Ok(players)
+}
+
+fn list_of<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| quote(s.as_ref())).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn payoff_list(qs: &[Q]) -> String {
+    let v: Vec<String> = qs.iter().map(Q::to_string).collect();
+    format!("{{{}}}", v.join(", "))
+}
+
+fn chance_list(outcomes: &[(Cow<'_, str>, Q)]) -> String {
+    let v: Vec<String> = outcomes.iter().map(|(a, p)| format!("{} {p}", quote(a))).collect();
+    format!("{{{}}}", v.join(" "))
+}
+
+impl<'a> EfgReader<'a> {
+    fn nodes(&mut self) -> Result<(), Error> {
+        let n = self.n;
+        loop {
+            while let Some(o) = self.open.last()
+                && o.remaining == 0
+            {
+                if o.owns_row {
+                    self.acc.truncate(self.acc.len() - n);
+                }
+                self.open.pop();
+            }
+            let t = self.lx.next_token()?;
+            if let (Tok::End, Some(o)) = (&t.tok, self.open.last()) {
+                return Err(self.lx.err(
+                    t.at,
+                    format!(
+                        "the file ends before the tree is complete (the node at {} has {} of its {} children)",
+                        self.lx.pos(o.at),
+                        o.arity - o.remaining,
+                        o.arity
+                    ),
+                ));
+            }
+            if !self.node_at.is_empty() && self.open.is_empty() {
+                return match t.tok {
+                    Tok::End => Ok(()),
+                    other => Err(self
+                        .lx
+                        .err(t.at, format!("unexpected {} after the end of the tree", other.describe()))),
+                };
+            }
+            let above = match self.open.last_mut() {
+                Some(o) => {
+                    o.remaining -= 1;
+                    o.row
+                }
+                None => 0,
+            };
+            let kind = match t.tok {
+                Tok::Word("p") => NodeKind::Decision,
+                Tok::Word("c") => NodeKind::Chance,
+                Tok::Word("t") => NodeKind::Terminal,
+                other => {
+                    return Err(self.lx.err(
+                        t.at,
+                        format!("expected a node (`p`, `c` or `t`), found {}", other.describe()),
+                    ));
+                }
+            };
+            self.node_at.push(t.at);
+            let (name, _) = self.lx.string("the node's name")?;
+            let (x, arity) = match kind {
+                NodeKind::Decision => {
+                    let (h, arity) = self.player_infoset()?;
+                    (self.b.decision(h).map_err(|e| self.lift(t.at, e))?, arity)
+                }
+                NodeKind::Chance => {
+                    let k = self.chance_infoset()?;
+                    let set = &self.chance[k];
+                    let outcomes = set
+                        .labels
+                        .iter()
+                        .zip(&set.outcomes)
+                        .map(|(l, (_, p))| (l.clone(), Expr::number(p.clone())));
+                    let arity = set.labels.len() as u32;
+                    let outcomes = outcomes.collect();
+                    (self.b.chance(outcomes).map_err(|e| self.lift(t.at, e))?, arity)
+                }
+                NodeKind::Terminal => (0, 0),
+            };
+            let (own, outcome_name) = self.outcome()?;
+            if kind == NodeKind::Terminal {
+                let x = match own {
+                    Some(k) => {
+                        let start = self.outcomes[k as usize].start as usize;
+                        let (above, own) = (above as usize * n, start);
+                        self.scratch.clear();
+                        for i in 0..n {
+                            self.scratch.push(&self.acc[above + i] + &self.payoffs[own + i]);
+                        }
+                        self.b.terminal_values(&self.scratch)
+                    }
+                    None => {
+                        let above = above as usize * n;
+                        self.b.terminal_values(&self.acc[above..above + n])
+                    }
+                }
+                .map_err(|e| self.lift(t.at, e))?;
+                let label = if name.is_empty() { outcome_name } else { name };
+                self.b.set_label(x, &label);
+            } else {
+                self.b.set_label(x, &name);
+                let (row, owns_row) = match own {
+                    Some(k) => {
+                        let start = self.outcomes[k as usize].start as usize;
+                        let row = (self.acc.len() / n.max(1)) as u32;
+                        let above = above as usize * n;
+                        for i in 0..n {
+                            let v = &self.acc[above + i] + &self.payoffs[start + i];
+                            self.acc.push(v);
+                        }
+                        (row, true)
+                    }
+                    None => (above, false),
+                };
+                self.open.push(Open { remaining: arity, arity, row, owns_row, at: t.at });
+            }
+        }
+    }
+
+    /// Errors of the tree builder, placed at the node (the node limit keeps its own kind).
+    fn lift(&self, at: usize, e: Error) -> Error {
+        match e {
+            e @ Error::TooManyNodes { .. } => e,
+            e => self.lx.err(at, e.to_string()),
+        }
+    }
+
+    /// `player infoset ["label" { "action" ... }]` of a decision node: its information set and arity.
+    fn player_infoset(&mut self) -> Result<(InfosetId, u32), Error> {
+        let (player, ppos) = self.lx.count("a player number")?;
+        if player == 0 || player as usize > self.n {
+            return Err(self.lx.err(
+                ppos,
+                format!(
+                    "player {player} does not exist (the game has {} player{}, numbered from 1)",
+                    self.n,
+                    if self.n == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let (number, npos) = self.lx.count("an information set number")?;
+        let index = &self.sets[player as usize - 1];
+        if !self.lx.at_string()? {
+            return match index.get(number) {
+                Some(k) => {
+                    let s = &self.player_sets[k as usize];
+                    Ok((s.id, self.lists[s.list as usize].len))
+                }
+                None => Err(self.lx.err(
+                    npos,
+                    format!(
+                        "information set {number} of player {player} is used before its actions are given"
+                    ),
+                )),
+            };
+        }
+        let (label, _) = self.lx.string("the information set's name")?;
+        let open = self.lx.expect(&Tok::Open, "`{` before the actions")?;
+        self.scratch_labels.clear();
+        loop {
+            let t = self.lx.next_token()?;
+            match t.tok {
+                Tok::Str(s) => self.scratch_labels.push(s),
+                Tok::Close => break,
+                other => {
+                    return Err(self
+                        .lx
+                        .err(t.at, format!("expected an action name or `}}`, found {}", other.describe())));
+                }
+            }
+        }
+        if self.scratch_labels.is_empty() {
+            return Err(self.lx.err(open, "a decision node needs at least one action"));
+        }
+        let list = self.intern_list();
+        let arity = self.lists[list as usize].len;
+        if let Some(k) = self.sets[player as usize - 1].get(number) {
+            let known = &self.player_sets[k as usize];
+            if known.list != list {
+                let l = &self.lists[known.list as usize];
+                let was = &self.labels[l.start as usize..(l.start + l.len) as usize];
+                return Err(self.lx.err(
+                    open,
+                    format!(
+                        "information set {number} of player {player} has actions {} at line {}, but {} here",
+                        list_of(was),
+                        self.lx.pos(known.at).line,
+                        list_of(&self.scratch_labels)
+                    ),
+                ));
+            }
+            return Ok((known.id, arity));
+        }
+        let set = match self.lists[list as usize].set {
+            Some(set) => set,
+            None => {
+                let l = &self.lists[list as usize];
+                let mut distinct: Vec<String> = self.labels[l.start as usize..(l.start + l.len) as usize]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                disambiguate(&mut distinct);
+                let set = self.b.actions(&distinct).map_err(|e| self.lx.err(open, e.to_string()))?;
+                self.lists[list as usize].set = Some(set);
+                set
+            }
+        };
+        let id =
+            self.b.infoset(player as usize - 1, &label, set).map_err(|e| self.lx.err(ppos, e.to_string()))?;
+        let k = self.player_sets.len() as u32;
+        self.player_sets.push(PlayerSet { id, list, at: open });
+        self.sets[player as usize - 1].insert(number, k);
+        Ok((id, arity))
+    }
+
+    /// The interned number of the action list in `scratch_labels`.
+    fn intern_list(&mut self) -> u32 {
+        // Files usually repeat a few lists (one per player): compare with those before hashing.
+        if self.lists.len() <= 8 {
+            for (k, l) in self.lists.iter().enumerate() {
+                if self.labels[l.start as usize..(l.start + l.len) as usize] == self.scratch_labels[..] {
+                    return k as u32;
+                }
+            }
+        }
+        if let Some(&k) = self.list_index.get(&self.scratch_labels[..]) {
+            return k;
+        }
+        let k = self.lists.len() as u32;
+        let start = self.labels.len() as u32;
+        self.labels.extend(self.scratch_labels.iter().cloned());
+        self.lists.push(ActionList { start, len: self.scratch_labels.len() as u32, set: None });
+        self.list_index.insert(self.scratch_labels.clone(), k);
+        k
+    }
+
+    /// `infoset ["label" { "outcome" probability ... }]` of a chance node: its index in `chance`.
+    fn chance_infoset(&mut self) -> Result<usize, Error> {
+        let (number, npos) = self.lx.count("an information set number")?;
+        if !self.lx.at_string()? {
+            return match self.chance_index.get(number) {
+                Some(k) => Ok(k as usize),
+                None => Err(self.lx.err(
+                    npos,
+                    format!("chance information set {number} is used before its outcomes are given"),
+                )),
+            };
+        }
+        self.lx.string("the information set's name")?;
+        let open = self.lx.expect(&Tok::Open, "`{` before the chance outcomes")?;
+        let mut outcomes: Vec<(Cow<'a, str>, Q)> = Vec::new();
+        loop {
+            let t = self.lx.next_token()?;
+            match t.tok {
+                Tok::Str(s) => {
+                    let (p, ppos) = self.lx.number("a probability")?;
+                    if p.is_negative() || p > Q::one() {
+                        return Err(self.lx.err(
+                            ppos,
+                            format!(
+                                "chance probability of {} is {}, outside [0, 1]",
+                                quote(&s),
+                                p.for_message()
+                            ),
+                        ));
+                    }
+                    outcomes.push((s, p));
+                    self.lx.skip_comma()?;
+                }
+                Tok::Close => break,
+                other => {
+                    return Err(self.lx.err(
+                        t.at,
+                        format!("expected a chance outcome name or `}}`, found {}", other.describe()),
+                    ));
+                }
+            }
+        }
+        if outcomes.is_empty() {
+            return Err(self.lx.err(open, "a chance node needs at least one outcome"));
+        }
+        let sum: Q = outcomes.iter().map(|(_, p)| p).sum();
+        if !sum.is_one() {
+            return Err(self
+                .lx
+                .err(open, format!("chance probabilities sum to {}, not 1", sum.for_message())));
+        }
+        if let Some(k) = self.chance_index.get(number) {
+            let known = &self.chance[k as usize];
+            if known.outcomes != outcomes {
+                return Err(self.lx.err(
+                    open,
+                    format!(
+                        "chance information set {number} has outcomes {} at line {}, but {} here",
+                        chance_list(&known.outcomes),
+                        self.lx.pos(known.at).line,
+                        chance_list(&outcomes)
+                    ),
+                ));
+            }
+            return Ok(k as usize);
+        }
+        let mut labels: Vec<String> = outcomes.iter().map(|(a, _)| a.to_string()).collect();
+        disambiguate(&mut labels);
+        let k = self.chance.len();
+        self.chance.push(ChanceSet { outcomes, labels, at: open });
+        self.chance_index.insert(number, k as u32);
+        Ok(k)
+    }
+
+    /// `outcome ["name" { payoffs }]`: the outcome's index in `outcomes` (`None` for outcome 0) and
+    /// its name.
+    fn outcome(&mut self) -> Result<(Option<u32>, Cow<'a, str>), Error> {
+        let (number, npos) = self.lx.count("an outcome number")?;
+        if !self.lx.at_string()? {
+            if number == 0 {
+                return Ok((None, Cow::Borrowed("")));
+            }
+            return match self.outcome_index.get(number) {
+                Some(k) => Ok((Some(k), self.outcomes[k as usize].name.clone())),
+                None => {
+                    Err(self.lx.err(npos, format!("outcome {number} is used before its payoffs are given")))
+                }
+            };
+        }
+        let (name, _) = self.lx.string("the outcome's name")?;
+        let open = self.lx.expect(&Tok::Open, "`{` before the payoffs")?;
+        let n = self.n;
+        self.scratch.clear();
+        loop {
+            let t = self.lx.peek()?;
+            if t.tok == Tok::Close {
+                let at = t.at;
+                if self.scratch.len() < n {
+                    return Err(self.lx.err(
+                        at,
+                        format!("expected {n} payoffs (one per player), found {}", self.scratch.len()),
+                    ));
+                }
+                self.lx.next_token()?;
+                break;
+            }
+            if self.scratch.len() == n {
+                let at = t.at;
+                let what = t.tok.describe();
+                return Err(self
+                    .lx
+                    .err(at, format!("expected `}}` after {n} payoffs (one per player), found {what}")));
+            }
+            let (q, _) = self.lx.number("a payoff")?;
+            self.scratch.push(q);
+            self.lx.skip_comma()?;
+        }
+        if let Some(k) = self.outcome_index.get(number) {
+            let known = &self.outcomes[k as usize];
+            let start = known.start as usize;
+            if self.payoffs[start..start + n] != self.scratch[..] {
+                return Err(self.lx.err(
+                    open,
+                    format!(
+                        "outcome {number} has payoffs {} at line {}, but {} here",
+                        payoff_list(&self.payoffs[start..start + n]),
+                        self.lx.pos(known.at).line,
+                        payoff_list(&self.scratch)
+                    ),
+                ));
+            }
+            // A repeated definition agrees with the first; the first name stays.
+            return Ok((Some(k), name));
+        }
+        let k = self.outcomes.len() as u32;
+        let start = self.payoffs.len() as u32;
+        self.payoffs.extend_from_slice(&self.scratch);
+        self.outcomes.push(Outcome { start, name: name.clone(), at: open });
+        self.outcome_index.insert(number, k);
+        Ok((Some(k), name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::format::efg::read_reference;
+
+    /// What a reader gives, as text: the whole tree (arena, labels, information sets) or the error.
+    fn outcome(r: Result<Tree, Error>) -> String {
+        format!("{r:?}")
+    }
+
+    fn same(text: &str) {
+        let options = ReadOptions { max_nodes: 10_000 };
+        let new = outcome(read(text, &options));
+        let old = outcome(read_reference(text, &options));
+        assert_eq!(new, old, "input:\n{text}");
+    }
+
+    /// Every `.efg` under `dir` (recursively), if the folder exists.
+    fn files(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "efg")
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                out.push(text);
+            }
+        }
+    }
+
+    fn samples() -> Vec<String> {
+        let head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
+        let mut v: Vec<String> = [
+            "\"c\"\np \"r\" 2 4 \"I \\\"x\\\"\" { \"a\" \"b\" } 1 \"\" { 1, 0 }\nc \"\" 1 \"\" { \"h\" 1/3 \"t\" 2/3 } 0\nt \"\" 2 \"w\" { 1/2 -1 }\nt \"\" 0\np \"\" 1 1 \"\" { \"z\" } 0\nt \"\" 2\n",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 1 \"fee\" { -1, 0 }\nt \"\" 2 \"w\" { 5, 5 }\np \"\" 2 1 \"\" { \"x\" } 3 \"\" { 0, 1 }\nt \"\" 2",
+            "p \"\" 1 7 \"second\" { \"a\" \"b\" } 0\np \"\" 1 3 \"\" { \"c\" } 0\nt \"\" 0\np \"\" 1 3 0\nt \"\" 0",
+            "p \"\" 1 1 \"\" { \"1\" \"1\" \"2\" } 0 t \"\" 0 t \"\" 0 t \"\" 0",
+            "c \"\" 1 \"\" { \"h\" 1/3 \"h\" 2/3 } 0\nc \"\" 1 0\nt \"\" 0\nt \"\" 0\nt \"\" 0",
+            "p \"\u{e9}\" 1 1 \"\" { \"a\u{a0}b\" \"b\" } 0\u{2003}t \"\" 1 \"o\" { 1e2 -.5 }\nt \"\" 1\n",
+            "p \"\" 1 1 \"\" { \"a_1\" \"a\" \"a\" } 0 t \"\" 0 t \"\" 0 t \"\" 0",
+        ]
+        .iter()
+        .map(|b| format!("{head}{b}"))
+        .collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        files(&root.join("tests/bad"), &mut v);
+        files(&root.join("examples"), &mut v);
+        files(&root.join("../shared/conformance/gambit-games"), &mut v);
+        v
+    }
+
+    #[test]
+    fn agrees_with_the_reference_reader_on_every_sample_and_cut() {
+        for s in samples() {
+            same(&s);
+            for (i, _) in s.char_indices().step_by(1 + s.len() / 300) {
+                same(&s[..i]);
+                same(&s[i..]);
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_reference_reader_on_mutations() {
+        // Deterministic xorshift: each mutant deletes, inserts or replaces a few characters with
+        // ones that matter to the grammar.
+        let pieces = [
+            "\"",
+            "{",
+            "}",
+            ",",
+            " ",
+            "\n",
+            "\r",
+            "\t",
+            "\u{b}",
+            "\u{a0}",
+            "\u{2028}",
+            "0",
+            "1",
+            "2",
+            "3",
+            "-",
+            "/",
+            ".",
+            "e",
+            "p",
+            "t",
+            "c",
+            "\\",
+            "\u{e9}",
+            "x",
+            "99999999999999999999",
+            "1/0",
+            "\u{feff}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for s in samples().iter().filter(|s| s.len() < 4000) {
+            for _ in 0..150 {
+                let mut t = s.clone();
+                for _ in 0..1 + next() % 3 {
+                    let cuts: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+                    let i = cuts[(next() % cuts.len() as u64) as usize];
+                    let piece = pieces[(next() % pieces.len() as u64) as usize];
+                    match next() % 3 {
+                        0 => {
+                            if let Some(c) = t[i..].chars().next() {
+                                t.replace_range(i..i + c.len_utf8(), "");
+                            }
+                        }
+                        1 => t.insert_str(i, piece),
+                        _ => {
+                            if let Some(c) = t[i..].chars().next() {
+                                t.replace_range(i..i + c.len_utf8(), piece);
+                            }
+                        }
+                    }
+                }
+                same(&t);
+            }
+        }
+    }
+}

@@ -94,3 +94,30 @@ fn random_priors_are_completely_mixed_plans() {
         }
     }
 }
+
+/// `--prior` and `--all` on `solve --method lcp` for trees; bad priors and other methods refused
+/// with exit code 2.
+#[test]
+fn cli_prior_and_all() {
+    use redline_tests::run_redline;
+    let game = "examples/imperfect-matching.ron";
+    let (code, out, _) = run_redline(&["solve", game, "--method", "lcp", "--prior", "random:3", "--explain"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("traced from random strategies (seed 3)"), "{out}");
+    assert!(out.contains("route:"), "{out}");
+    let (code, out, _) = run_redline(&["solve", game, "--method", "lcp", "--all", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["complete"], false);
+    assert!(!v["equilibria"].as_array().unwrap().is_empty());
+    for (args, needle) in [
+        (vec!["--method", "lcp", "--prior", "random:x"], "expected `uniform` or `random:SEED`"),
+        (vec!["--method", "lp", "--prior", "uniform"], "--prior applies only to --method lcp"),
+    ] {
+        let mut all = vec!["solve", game];
+        all.extend(args);
+        let (code, _, err) = run_redline(&all);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+}

@@ -23,7 +23,10 @@
 //! player k. The support of `z` (entries above [`Tolerances::support`] of their parent's) is `S`;
 //! the rows whose slack is within [`Tolerances::tight`] of the row's size, together with the
 //! opponent's float support (complementary slackness), are `T`; failing that, the opponent's support
-//! alone.
+//! alone. microlp's answer can be off the optimal face in directions the objective barely sees
+//! (measured: free plan entries in the support system of a 955-node tree), so the exact solution
+//! is repaired: constraints it violates join `T` and the system is solved again
+//! ([`REPAIR_ROUNDS`] at most).
 
 use good_lp::{Expression, ProblemVariables, Solution as _, SolverModel, Variable, microlp, variable};
 use redline_models::number::Q;
@@ -102,6 +105,17 @@ pub(crate) fn exact_plan(
     tight: &[bool],
     floats: Option<(&[f64], &[f64])>,
 ) -> Option<Vec<Q>> {
+    exact_plan_and_values(form, k, support, tight, floats).map(|(plan, _)| plan)
+}
+
+/// [`exact_plan`] with the opponent's values `w` (by row: 0, then `1 + j`).
+fn exact_plan_and_values(
+    form: &SequenceForm,
+    k: usize,
+    support: &[bool],
+    tight: &[bool],
+    floats: Option<(&[f64], &[f64])>,
+) -> Option<(Vec<Q>, Vec<Q>)> {
     let o = 1 - k;
     // Columns: supported plan entries (σ ≥ 1), then the opponent's values w_0, w_1+j.
     let mut col = vec![u32::MAX; form.n_seq[k]];
@@ -187,7 +201,53 @@ pub(crate) fn exact_plan(
             return None;
         }
     }
-    Some(plan)
+    let w = values[w0 as usize..].to_vec();
+    Some((plan, w))
+}
+
+/// The opponent sequences whose constraint the exact pair `(z, w)` of player `k` violates:
+/// `w_own(τ) − Σ w_h' − (U_oppᵀ z)_τ < 0`.
+fn violated(form: &SequenceForm, k: usize, z: &[Q], w: &[Q]) -> Vec<usize> {
+    let o = 1 - k;
+    let own = own_row(form, o);
+    let following = form.following(o);
+    let g = form.sequence_payoffs(o, z);
+    (0..form.n_seq[o])
+        .filter(|&tau| {
+            let mut s = w[own[tau] as usize].clone();
+            for &h in &following[tau] {
+                s = &s - &w[1 + h as usize];
+            }
+            (&s - &g[tau]).is_negative()
+        })
+        .collect()
+}
+
+/// The most rounds [`lp_plans`] adds violated constraints to the tight set and solves again.
+const REPAIR_ROUNDS: usize = 6;
+
+/// Player `k`'s exact plan from the float guess, repaired: while the exact solution violates an
+/// opponent constraint that the float solution had slack on (its answer was off the optimal face
+/// in a direction the objective barely sees), that constraint joins the tight set.
+fn repaired_plan(
+    form: &SequenceForm,
+    k: usize,
+    support: &[bool],
+    tight: &[bool],
+    floats: (&[f64], &[f64]),
+) -> Option<Vec<Q>> {
+    let mut tight = tight.to_vec();
+    for _ in 0..REPAIR_ROUNDS {
+        let (z, w) = exact_plan_and_values(form, k, support, &tight, Some(floats))?;
+        let bad = violated(form, k, &z, &w);
+        if bad.is_empty() {
+            return Some(z);
+        }
+        for tau in bad {
+            tight[tau] = true;
+        }
+    }
+    None
 }
 
 /// Player `k`'s float LP (module docs): its plan `z` (indexed by sequence, `z[0] = 1`) and the
@@ -314,7 +374,7 @@ pub(crate) fn lp_plans(form: &SequenceForm, tol: Tolerances) -> Option<[Vec<Q>; 
         let opp = &supports[1 - k];
         let by_slack: Vec<bool> =
             slacks[k].iter().zip(opp).map(|(&(s, scale), &o)| o || s.abs() <= tol.tight * scale).collect();
-        plans[k] = exact_plan(form, k, &supports[k], &by_slack, Some(floats[k]))
+        plans[k] = repaired_plan(form, k, &supports[k], &by_slack, floats[k])
             .or_else(|| exact_plan(form, k, &supports[k], opp, Some(floats[k])));
     }
     let [Some(a), Some(b)] = plans else { return None };

@@ -224,7 +224,7 @@ fn violated(form: &SequenceForm, k: usize, z: &[Q], w: &[Q]) -> Vec<usize> {
 }
 
 /// The most rounds [`lp_plans`] adds violated constraints to the tight set and solves again.
-const REPAIR_ROUNDS: usize = 6;
+const REPAIR_ROUNDS: usize = 30;
 
 /// Player `k`'s exact plan from the float guess, repaired: while the exact solution violates an
 /// opponent constraint that the float solution had slack on (its answer was off the optimal face

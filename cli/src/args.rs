@@ -110,6 +110,10 @@ pub struct SolveArgs {
     /// Solve a tree on its reduced strategic form (strategies labelled as Gambit does).
     #[arg(long)]
     pub strategic: bool,
+    /// With `--method lcp` on a tree: Lemke's starting pair, `uniform` (default) or `random:SEED`
+    /// (random completely mixed behaviour, the same for the same seed).
+    #[arg(long, value_name = "PRIOR")]
+    pub prior: Option<String>,
     /// With `--method enum`: also list the maximal convex sets (components) of equilibria.
     #[arg(long)]
     pub components: bool,

@@ -17,14 +17,58 @@ use crate::render::{self, NumberStyle, SolveJson};
 /// The most subgames listed one by one in text output.
 const MAX_SUBGAME_ROWS: usize = 20;
 
-/// `redline solve TREE --method lp|lcp`: one equilibrium from the sequence form.
-pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Result<u8> {
-    let options = sequence::Options::default();
-    let solution = match method {
-        Method::Lp => sequence::solve_lp(tree, &options),
-        _ => sequence::solve_lcp(tree, &options),
+/// How many random priors `--all` adds to the first one for `lcp` on trees.
+const ALL_RANDOM_PRIORS: u64 = 8;
+
+/// The `--prior` of `solve --method lcp`: `uniform` or `random:SEED`.
+fn parse_prior(text: Option<&str>) -> Result<sequence::Prior> {
+    match text {
+        None | Some("uniform") => Ok(sequence::Prior::Uniform),
+        Some(t) => match t.strip_prefix("random:").map(str::parse::<u64>) {
+            Some(Ok(seed)) => Ok(sequence::Prior::Random(seed)),
+            _ => anyhow::bail!("--prior {t}: expected `uniform` or `random:SEED` (SEED a whole number)"),
+        },
     }
-    .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+}
+
+fn prior_words(prior: sequence::Prior) -> String {
+    match prior {
+        sequence::Prior::Uniform => "the uniform strategies".into(),
+        sequence::Prior::Random(seed) => format!("random strategies (seed {seed})"),
+    }
+}
+
+/// `redline solve TREE --method lp|lcp`: one equilibrium from the sequence form (with `lcp --all`,
+/// the distinct equilibria reached from the first prior and [`ALL_RANDOM_PRIORS`] random ones).
+pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Result<u8> {
+    let prior = parse_prior(args.prior.as_deref())?;
+    let mut priors = vec![prior];
+    if args.all && method == Method::Lcp {
+        for seed in 1..=ALL_RANDOM_PRIORS {
+            if prior != sequence::Prior::Random(seed) {
+                priors.push(sequence::Prior::Random(seed));
+            }
+        }
+    }
+    let mut solution =
+        redline_solver::backward_induction::Solution { equilibria: Vec::new(), complete: false };
+    let mut routes = Vec::new();
+    for &p in &priors {
+        let options = sequence::Options { prior: p, ..sequence::Options::default() };
+        let (s, route) = match method {
+            Method::Lp => sequence::solve_lp_routed(tree, &options),
+            _ => sequence::solve_lcp_routed(tree, &options),
+        }
+        .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+        routes.push(route);
+        for e in s.equilibria {
+            if solution.equilibria.len() < args.max_equilibria
+                && !solution.equilibria.iter().any(|f| f.profile == e.profile)
+            {
+                solution.equilibria.push(e);
+            }
+        }
+    }
     let style = NumberStyle { float: args.float, decimals: args.decimals };
     let out = match args.format {
         Format::Json => {
@@ -47,11 +91,29 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
             if !args.quiet {
                 let _ = writeln!(s, "  source:     {source}");
                 let what = if method == Method::Lp {
-                    "lp (sequence form, zero-sum: optimal behaviour strategies and the value)"
+                    "lp (sequence form, zero-sum: optimal behaviour strategies and the value)".to_string()
+                } else if priors.len() > 1 {
+                    format!(
+                        "lcp (Lemke's algorithm on the sequence form, traced from {} and {ALL_RANDOM_PRIORS} random priors)",
+                        prior_words(prior)
+                    )
                 } else {
-                    "lcp (Lemke's algorithm on the sequence form, traced from the uniform strategies)"
+                    format!(
+                        "lcp (Lemke's algorithm on the sequence form, traced from {})",
+                        prior_words(prior)
+                    )
                 };
                 let _ = writeln!(s, "  method:     {what}, exact arithmetic");
+                if args.explain {
+                    let float = routes.iter().filter(|&&r| r == sequence::Route::Float).count();
+                    let fallback = routes.iter().filter(|&&r| r == sequence::Route::Fallback).count();
+                    let _ = writeln!(
+                        s,
+                        "  route:      {float} of {} solve(s) by the float path (float guess, exact solve, exact check); \
+                         {fallback} fell back to exact rational pivoting",
+                        routes.len()
+                    );
+                }
             }
             for e in &solution.equilibria {
                 if method == Method::Lp {
@@ -61,6 +123,8 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
                         tree.players()[0],
                         style.fmt(&e.payoffs[0])
                     );
+                } else if priors.len() > 1 {
+                    let _ = writeln!(s, "\nNash equilibrium (one of those reached from the priors)");
                 } else {
                     let _ = writeln!(s, "\nNash equilibrium (one of possibly several)");
                 }

@@ -50,11 +50,17 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
     if let Some(r) = super::repeated::load(&args.game)? {
         return super::repeated::solve(args, &r);
     }
+    if args.prior.is_some() && (args.method != Method::Lcp || args.strategic) {
+        bail!("--prior applies only to --method lcp on trees");
+    }
     if args.leader.is_some() && args.method != Method::Stackelberg {
         bail!("--leader applies only to --method stackelberg");
     }
     let loaded = load(&args.game)?;
     if let Game::Strategic(g) = &loaded.game {
+        if args.prior.is_some() {
+            bail!("--prior applies only to --method lcp on trees (this game is in strategic form)");
+        }
         return run_strategic(args, g, &loaded.source, None);
     }
     let (tree, source, model) = loaded.into_tree("`solve`")?;

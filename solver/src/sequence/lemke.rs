@@ -39,28 +39,28 @@ enum Pos {
 
 /// Variable numbering: plan entries `x` then `y` (non-empty sequences), their slacks `u` then `v`
 /// in the same order, then `t` and `z₀`.
-struct Vars {
-    n: [usize; 2],
+pub(super) struct Vars {
+    pub(super) n: [usize; 2],
 }
 
 impl Vars {
-    fn plan(&self, k: usize, s: u32) -> usize {
+    pub(super) fn plan(&self, k: usize, s: u32) -> usize {
         debug_assert!(s >= 1, "the empty sequence is t");
         if k == 0 { s as usize - 1 } else { self.n[0] + s as usize - 1 }
     }
-    fn slack(&self, k: usize, s: u32) -> usize {
+    pub(super) fn slack(&self, k: usize, s: u32) -> usize {
         self.plan(k, s) + self.n[0] + self.n[1]
     }
-    fn t(&self) -> usize {
+    pub(super) fn t(&self) -> usize {
         2 * (self.n[0] + self.n[1])
     }
-    fn z0(&self) -> usize {
+    pub(super) fn z0(&self) -> usize {
         self.t() + 1
     }
-    fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.t() + 2
     }
-    fn complement(&self, v: usize) -> usize {
+    pub(super) fn complement(&self, v: usize) -> usize {
         let m = self.n[0] + self.n[1];
         if v == self.t() {
             self.z0()

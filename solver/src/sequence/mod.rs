@@ -21,8 +21,11 @@
 //! sequence-form LP, so its solution is a pair of optimal strategies and its payoff the value.
 
 pub mod beliefs;
+mod fast;
+mod float_lemke;
 pub mod lemke;
 pub mod regret;
+pub mod sparse;
 
 use redline_models::number::Q;
 use redline_models::tree::{InfosetId, NodeId, NodeKind, Tree};
@@ -283,6 +286,40 @@ impl SequenceForm {
         out
     }
 
+    /// Both players' prior realisation plans (completely mixed) for `prior`.
+    #[must_use]
+    pub fn priors(&self, prior: Prior) -> [Vec<Q>; 2] {
+        match prior {
+            Prior::Uniform => [self.uniform_plan(0), self.uniform_plan(1)],
+            Prior::Random(seed) => [self.random_plan(0, seed), self.random_plan(1, seed)],
+        }
+    }
+
+    /// A random completely mixed realisation plan of player `k`: at each information set, weights
+    /// 1 to 16 per action (from a SplitMix64 stream of `seed` and the player), normalised.
+    #[must_use]
+    pub fn random_plan(&self, k: usize, seed: u64) -> Vec<Q> {
+        let mut state = seed ^ (0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(k as u64 + 1));
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let mut r = vec![Q::zero(); self.n_seq[k]];
+        r[0] = Q::one();
+        for inf in &self.infosets[k] {
+            let w: Vec<i64> = (0..inf.n_actions).map(|_| 1 + (next() % 16) as i64).collect();
+            let total = Q::from_int(w.iter().sum());
+            for (a, &wa) in w.iter().enumerate() {
+                let share = Q::from_int(wa).checked_div(&total).expect("weights are positive");
+                r[inf.first as usize + a] = &r[inf.parent as usize] * &share;
+            }
+        }
+        r
+    }
+
     /// The uniform behaviour strategy of player `k` as a realisation plan (a completely mixed prior).
     #[must_use]
     pub fn uniform_plan(&self, k: usize) -> Vec<Q> {
@@ -301,16 +338,53 @@ impl SequenceForm {
 }
 
 /// Options of the sequence-form methods.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// The most pivots Lemke's algorithm may take before giving up with [`Error::Limit`].
     pub max_pivots: usize,
+    /// Try the float-first path (float LP or float Lemke, then an exact solve of the supports or
+    /// basis found, verified exactly) before the exact rational path.
+    pub float: bool,
+    /// The tolerance of the float path's support and tightness tests (relative). A wrong value
+    /// costs only a fallback to the exact path, never a wrong answer.
+    pub float_tolerance: f64,
+    /// The completely mixed starting pair of Lemke's algorithm (`lcp`).
+    pub prior: Prior,
 }
+
+/// The float path's default tolerance (see [`Options::float_tolerance`]).
+pub const FLOAT_TOLERANCE: f64 = 1e-9;
 
 impl Default for Options {
     fn default() -> Options {
-        Options { max_pivots: 1_000_000 }
+        Options {
+            max_pivots: 1_000_000,
+            float: true,
+            float_tolerance: FLOAT_TOLERANCE,
+            prior: Prior::Uniform,
+        }
     }
+}
+
+/// The starting pair of Lemke's algorithm on the sequence form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prior {
+    /// Every action of every information set equally likely.
+    Uniform,
+    /// Random positive rational behaviour (weights 1 to 16 per action, normalised), determined by
+    /// the seed.
+    Random(u64),
+}
+
+/// How a sequence-form solve reached its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The float path's guess, solved and verified exactly.
+    Float,
+    /// The exact rational path, the float path having been switched off.
+    Exact,
+    /// The exact rational path after the float path's guess failed the exact checks.
+    Fallback,
 }
 
 fn two_players(tree: &Tree, method: &'static str) -> Result<[usize; 2], Error> {
@@ -326,33 +400,54 @@ fn two_players(tree: &Tree, method: &'static str) -> Result<[usize; 2], Error> {
     Ok([0, 1])
 }
 
-/// A Nash equilibrium of the whole tree from the sequence form solved by Lemke's algorithm, with
-/// behaviour strategies, verified exactly.
-fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<Solution, Error> {
-    let players = two_players(tree, method)?;
-    let form = SequenceForm::new(tree, 0, players, &|_| None, method)?;
-    let plans = lemke::solve(&form, options)?;
+/// The exact equilibrium with behaviour strategies from realisation plans, or `None` when the pair
+/// does not have zero regret.
+fn verified(tree: &Tree, form: &SequenceForm, plans: &[Vec<Q>; 2]) -> Option<Equilibrium> {
     let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
-    form.behavior(&plans, &mut behavior);
+    form.behavior(plans, &mut behavior);
     let profile = Profile::Behavior(behavior);
     let check = regret::nash_regret(tree, 0, &profile);
-    if !check.regret.is_zero() {
+    check.regret.is_zero().then(|| Equilibrium {
+        kind: Kind::Nash,
+        payoffs: check.payoffs,
+        profile,
+        regret: check.regret,
+        ties: Vec::new(),
+    })
+}
+
+/// A Nash equilibrium of the whole tree from the sequence form, with behaviour strategies, verified
+/// exactly: the float path first (when `options.float`), Lemke's algorithm in exact rationals
+/// otherwise or when the float answer fails the checks.
+fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<(Solution, Route), Error> {
+    let players = two_players(tree, method)?;
+    let form = SequenceForm::new(tree, 0, players, &|_| None, method)?;
+    let priors = form.priors(options.prior);
+    let mut route = Route::Exact;
+    if options.float {
+        let tol = fast::Tolerances::new(options);
+        let guess = if method == "lp" {
+            fast::lp_plans(&form, tol)
+        } else {
+            fast::lcp_plans(&form, &priors, options)
+        };
+        if let Some(e) = guess.and_then(|plans| verified(tree, &form, &plans)) {
+            return Ok((Solution { equilibria: vec![e], complete: false }, Route::Float));
+        }
+        route = Route::Fallback;
+    }
+    let plans = lemke::solve_from(&form, &priors, options)?;
+    let Some(e) = verified(tree, &form, &plans) else {
+        let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
+        form.behavior(&plans, &mut behavior);
+        let check = regret::nash_regret(tree, 0, &Profile::Behavior(behavior));
         return Err(Error::VerificationFailed(format!(
             "sequence-form {method} gave regret {} for {}",
             check.regret,
             tree.players()[check.player.unwrap_or(0)]
         )));
-    }
-    Ok(Solution {
-        equilibria: vec![Equilibrium {
-            kind: Kind::Nash,
-            payoffs: check.payoffs,
-            profile,
-            regret: check.regret,
-            ties: Vec::new(),
-        }],
-        complete: false,
-    })
+    };
+    Ok((Solution { equilibria: vec![e], complete: false }, route))
 }
 
 /// `lcp` on a tree: one Nash equilibrium of a two-player game with perfect recall, by Lemke's
@@ -363,6 +458,14 @@ fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<So
 /// [`Error::Unsupported`] for other than two players or without perfect recall; [`Error::Limit`]
 /// after `max_pivots` pivots; [`Error::VerificationFailed`] if the result fails the exact check.
 pub fn solve_lcp(tree: &Tree, options: &Options) -> Result<Solution, Error> {
+    solve_lcp_routed(tree, options).map(|(s, _)| s)
+}
+
+/// [`solve_lcp`], also saying whether the float path gave the answer.
+///
+/// # Errors
+/// As [`solve_lcp`].
+pub fn solve_lcp_routed(tree: &Tree, options: &Options) -> Result<(Solution, Route), Error> {
     solve_tree(tree, "lcp", options)
 }
 
@@ -372,6 +475,14 @@ pub fn solve_lcp(tree: &Tree, options: &Options) -> Result<Solution, Error> {
 /// # Errors
 /// As [`solve_lcp`], and [`Error::Unsupported`] (naming `lcp`) when the game is not constant-sum.
 pub fn solve_lp(tree: &Tree, options: &Options) -> Result<Solution, Error> {
+    solve_lp_routed(tree, options).map(|(s, _)| s)
+}
+
+/// [`solve_lp`], also saying whether the float path gave the answer.
+///
+/// # Errors
+/// As [`solve_lp`].
+pub fn solve_lp_routed(tree: &Tree, options: &Options) -> Result<(Solution, Route), Error> {
     let players = two_players(tree, "lp")?;
     if !SequenceForm::constant_sum(tree, 0, players) {
         return Err(Error::Unsupported {

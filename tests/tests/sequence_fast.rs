@@ -1,0 +1,123 @@
+//! The float-first paths of the sequence-form `lp` and `lcp` (float guess, exact solve, exact
+//! verification, exact fallback) against the exact rational path and the reduced strategic form.
+
+use proptest::prelude::*;
+use redline_benches::imperfect::imperfect_tree;
+use redline_models::reduced;
+use redline_solver::sequence::{self, Options, Prior, Route};
+use redline_solver::strategic::lp;
+
+fn exact() -> Options {
+    Options { float: false, ..Options::default() }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The fast `lp` value equals the exact path's and the reduced strategic form's (strategic `lp`).
+    #[test]
+    fn fast_lp_value_equals_exact_and_reduced(seed in 0u64..1_000_000, internal in 1usize..12, chance in 0u64..40) {
+        let t = imperfect_tree(seed, internal, 3, chance, true);
+        let (fast, _) = sequence::solve_lp_routed(&t, &Options::default()).unwrap();
+        let slow = sequence::solve_lp(&t, &exact()).unwrap();
+        let f = &fast.equilibria[0];
+        prop_assert!(f.regret.is_zero());
+        prop_assert_eq!(&f.payoffs[0], &slow.equilibria[0].payoffs[0]);
+        let r = reduced::reduce(&t).unwrap();
+        let s = lp::solve(&r.game).unwrap();
+        prop_assert_eq!(&f.payoffs[0], &s.equilibria[0].payoffs[0]);
+    }
+
+    /// The fast `lcp` answer has zero regret, and when the float path did not fall back it is the
+    /// exact Lemke path's end point from the same prior.
+    #[test]
+    fn fast_lcp_matches_exact_lemke(seed in 0u64..1_000_000, internal in 1usize..14, chance in 0u64..40, random in 0u64..3) {
+        let t = imperfect_tree(seed, internal, 3, chance, false);
+        let prior = if random == 0 { Prior::Uniform } else { Prior::Random(seed ^ random) };
+        let options = Options { prior, ..Options::default() };
+        let (fast, route) = sequence::solve_lcp_routed(&t, &options).unwrap();
+        prop_assert!(fast.equilibria[0].regret.is_zero());
+        if route == Route::Float {
+            let slow = sequence::solve_lcp(&t, &Options { float: false, ..options }).unwrap();
+            prop_assert_eq!(&fast.equilibria[0].profile, &slow.equilibria[0].profile);
+        }
+    }
+}
+
+/// An absurd tolerance makes the float guesses fail; the exact fallback still answers, verified.
+#[test]
+fn forced_fallback_still_verifies() {
+    let bad = Options { float_tolerance: 1e6, ..Options::default() };
+    for seed in 0..6 {
+        let t = imperfect_tree(seed, 10, 3, 10, true);
+        let (lp_sol, lp_route) = sequence::solve_lp_routed(&t, &bad).unwrap();
+        assert_eq!(lp_route, Route::Fallback, "seed {seed}");
+        assert!(lp_sol.equilibria[0].regret.is_zero());
+        let exact_value = sequence::solve_lp(&t, &exact()).unwrap().equilibria[0].payoffs[0].clone();
+        assert_eq!(lp_sol.equilibria[0].payoffs[0], exact_value);
+        let t = imperfect_tree(seed, 10, 3, 10, false);
+        let (lcp_sol, lcp_route) = sequence::solve_lcp_routed(&t, &bad).unwrap();
+        assert_eq!(lcp_route, Route::Fallback, "seed {seed}");
+        assert!(lcp_sol.equilibria[0].regret.is_zero());
+    }
+}
+
+/// The float paths answer on small random trees (they are the default route there).
+#[test]
+fn float_route_taken_on_small_trees() {
+    let mut float = [0, 0];
+    for seed in 0..10 {
+        let t = imperfect_tree(seed, 30, 3, 10, true);
+        float[0] +=
+            usize::from(sequence::solve_lp_routed(&t, &Options::default()).unwrap().1 == Route::Float);
+        let t = imperfect_tree(seed, 30, 3, 10, false);
+        float[1] +=
+            usize::from(sequence::solve_lcp_routed(&t, &Options::default()).unwrap().1 == Route::Float);
+    }
+    assert!(float[0] >= 5 && float[1] >= 5, "float answers (lp, lcp) out of 10: {float:?}");
+}
+
+/// Random priors are completely mixed realisation plans, the same for the same seed.
+#[test]
+fn random_priors_are_completely_mixed_plans() {
+    let t = imperfect_tree(3, 40, 3, 10, false);
+    let form = sequence::SequenceForm::new(&t, 0, [0, 1], &|_| None, "lcp").unwrap();
+    for k in 0..2 {
+        let p = form.random_plan(k, 9);
+        assert_eq!(p, form.random_plan(k, 9));
+        assert_ne!(p, form.random_plan(k, 10));
+        assert!(p.iter().all(redline_models::number::Q::is_positive));
+        for inf in &form.infosets[k] {
+            let sum: redline_models::number::Q =
+                (0..inf.n_actions).map(|a| &p[(inf.first + a) as usize]).sum();
+            assert_eq!(sum, p[inf.parent as usize]);
+        }
+    }
+}
+
+/// `--prior` and `--all` on `solve --method lcp` for trees; bad priors and other methods refused
+/// with exit code 2.
+#[test]
+fn cli_prior_and_all() {
+    use redline_tests::run_redline;
+    let game = "examples/imperfect-matching.ron";
+    let (code, out, _) = run_redline(&["solve", game, "--method", "lcp", "--prior", "random:3", "--explain"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("traced from random strategies (seed 3)"), "{out}");
+    assert!(out.contains("route:"), "{out}");
+    let (code, out, _) = run_redline(&["solve", game, "--method", "lcp", "--all", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["complete"], false);
+    assert!(!v["equilibria"].as_array().unwrap().is_empty());
+    for (args, needle) in [
+        (vec!["--method", "lcp", "--prior", "random:x"], "expected `uniform` or `random:SEED`"),
+        (vec!["--method", "lp", "--prior", "uniform"], "--prior applies only to --method lcp"),
+    ] {
+        let mut all = vec!["solve", game];
+        all.extend(args);
+        let (code, _, err) = run_redline(&all);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+}

@@ -6,10 +6,13 @@
 //!   fallback);
 //! - `sequence_form/lp-exact`, `lcp-exact`: the exact rational path alone (`Options::float` off);
 //!
-//! for about 10^2 and 10^3 nodes; with `REDLINE_BENCH_LARGE=1` also 10^4 and 10^5 nodes, which take
-//! minutes to hours per solve today (see the closing figures in `docs/ARCHITECTURE.md`'s sequence
-//! entry) and are there for measuring progress. Each timing includes building the sequence form, the
-//! solve and the exact verification. Run with
+//! for about 10^2 and 10^3 nodes; with `REDLINE_BENCH_LARGE=1` also 10^4 and 10^5 nodes (the exact
+//! baselines there, and `lcp` at all, take far too long today: measured single solves on a shared
+//! 2-core machine, seed 7: `lp` float path 27 ms at 955 nodes (exact path 7.9 s), 0.6–1.5 s at
+//! ~9,800 nodes (seeds 7–9, microlp about 0.25–0.65 s per player); `lcp` float Lemke 2.4 s at 468
+//! nodes, no faster than the exact path (2.7 s): Lemke's path is ~2,500 pivots there and the
+//! sparse float rows fill in). Each timing includes building the sequence form, the solve and the
+//! exact verification. Run with
 //! `cargo bench -p redline-benches --bench sequence_form -- --warm-up-time 1 --measurement-time 3`;
 //! the same trees as `.efg` files for `compare.py`: `cargo run --release -p redline-benches
 //! --example imperfect_efg -- DIR`.

@@ -3,7 +3,8 @@
 //! models, where the question is "how strong must the prior of resolve be to deter a slice?").
 //!
 //! **Method.** The sequential equilibrium is solved exactly (by the caller's solver, which certifies
-//! it) at the midpoints of a grid of cells; a point's *signature* is, for every information set the
+//! it) at the midpoints of a grid of cells, and at width·2^-j (j = 3 … 12) from each end, where
+//! thresholds of probabilities crowd; a point's *signature* is, for every information set the
 //! equilibrium reaches with positive probability, the set of actions it plays there. Between
 //! neighbouring points with different signatures the change is isolated by exact bisection that
 //! prefers simple fractions: each step evaluates the simplest rational (Stern–Brocot) in the middle
@@ -15,8 +16,9 @@
 //! reached is reported.
 //!
 //! **Confirmation.** A threshold is reported as an exact value (`confirmed`) only when the certified
-//! equilibrium at that rational value is exactly indifferent, at every information set where the two
-//! sides differ, between all the actions either side plays there (the definition of a threshold:
+//! equilibrium at that rational value is exactly indifferent, at every information set reached on
+//! both sides whose play differs (or, when there is none, every set whose play differs), between all
+//! the actions either side plays there (the definition of a threshold:
 //! the mover is indifferent and the play changes). Otherwise it is reported as a bracket of width at
 //! most the precision. Limits: a change confined to a single point, or two changes inside one grid
 //! cell that cancel, can escape the grid, as in [`crate::threshold_mixed`].
@@ -174,10 +176,23 @@ impl Scan<'_> {
     }
 
     /// Whether the equilibrium at the threshold is indifferent where the sides differ.
-    fn confirms(&self, at: &Sequential, below: &Signature, above: &Signature) -> Result<bool, Error> {
+    fn confirms(
+        &mut self,
+        t: &Q,
+        at: &Sequential,
+        below: &Signature,
+        above: &Signature,
+    ) -> Result<bool, Error> {
+        // The beliefs and values depend on the parameter: evaluate at the equilibrium's own value.
+        self.tree
+            .set_parameters(&[(self.theta.clone(), t.clone())])
+            .map_err(|e| Error::Unsupported { method: "threshold", reason: e.to_string() })?;
         let values = action_values(&self.tree, &at.assessment)?;
+        // The decisive sets are those reached on both sides whose play changes; play at sets reached
+        // on one side only follows from them (when there are none, every changed set counts).
+        let decisive = below.iter().zip(above).any(|(b, a)| b.is_some() && a.is_some() && b != a);
         for (h, (b, a)) in below.iter().zip(above).enumerate() {
-            if b == a {
+            if b == a || (decisive && (b.is_none() || a.is_none())) {
                 continue;
             }
             let Some(v) = &values[h] else { return Ok(false) };
@@ -225,17 +240,81 @@ pub fn analyze(
     let width = &opts.to - &opts.from;
     let cells = opts.grid as i64;
     let mut points: Vec<(Q, Sequential, Signature)> = Vec::with_capacity(opts.grid);
+    let mut last_error = None;
     for k in 0..opts.grid {
-        let t = &opts.from + &(&width * &Q::ratio(2 * k as i64 + 1, 2 * cells).expect("a positive grid"));
-        let (s, sig) = scan.at(&t)?;
-        points.push((t, s, sig));
+        // The cell's midpoint, else the simplest fraction in its middle half (a solver that rounds
+        // to small denominators may answer there), else the cell is skipped.
+        let at = |num: i64| &opts.from + &(&width * &Q::ratio(num, 4 * cells).expect("a positive grid"));
+        let mid = at(4 * k as i64 + 2);
+        let simple = simplest_between(&at(4 * k as i64 + 1), &at(4 * k as i64 + 3));
+        for t in [mid, simple] {
+            match scan.at(&t) {
+                Ok((s, sig)) => {
+                    points.push((t, s, sig));
+                    break;
+                }
+                Err(e @ Error::Unsupported { .. }) => last_error = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
     }
+    // Thresholds crowd towards the ends of a range (a prior's thresholds are powers b^k): look at
+    // width·2^-j from each end as well, down to 2^-12.
+    for j in 3..=12 {
+        let step = &width * &Q::ratio(1, 1 << j).expect("a power of two");
+        for t in [&opts.from + &step, &opts.to - &step] {
+            if points.iter().any(|p| p.0 == t) {
+                continue;
+            }
+            if let Ok((s, sig)) = scan.at(&t) {
+                points.push((t, s, sig));
+            }
+        }
+    }
+    points.sort_by(|a, b| a.0.cmp(&b.0));
+    if points.is_empty() {
+        return Err(last_error
+            .unwrap_or(Error::Unsupported { method: "threshold", reason: "the range is empty".into() }));
+    }
+    // A grid point unlike both neighbours may sit exactly on a threshold (the equilibrium mixes
+    // there): look a quarter cell to each side, so each side of it is seen.
+    let quarter_cell = &width * &Q::ratio(1, 4 * cells).expect("a positive grid");
+    let mut extra = Vec::new();
+    for i in 0..points.len() {
+        let differs = |j: Option<usize>| j.and_then(|j| points.get(j)).is_none_or(|p| p.2 != points[i].2);
+        if differs(i.checked_sub(1)) && differs(Some(i + 1)) {
+            for t in [&points[i].0 - &quarter_cell, &points[i].0 + &quarter_cell] {
+                if t > opts.from && t < opts.to {
+                    if let Ok((s, sig)) = scan.at(&t) {
+                        extra.push((t, s, sig));
+                    }
+                }
+            }
+        }
+    }
+    points.extend(extra);
+    points.sort_by(|a, b| a.0.cmp(&b.0));
     let one_third = Q::ratio(1, 3).expect("1/3");
     let mut thresholds: Vec<Threshold> = Vec::new();
     let mut complete = true;
     for w in points.windows(2) {
-        let ((lo0, _, sig_lo0), (hi0, _, sig_hi0)) = (&w[0], &w[1]);
+        let ((lo0, eq_lo, sig_lo0), (hi0, eq_hi, sig_hi0)) = (&w[0], &w[1]);
         if sig_lo0 == sig_hi0 {
+            continue;
+        }
+        // A point of the scan that is itself the threshold (found from both sides, merged below).
+        let mut on_point = None;
+        for (t, eq) in [(hi0, eq_hi), (lo0, eq_lo)] {
+            if on_point.is_none() && scan.confirms(t, eq, sig_lo0, sig_hi0)? {
+                on_point = Some((t.clone(), eq.clone()));
+            }
+        }
+        if let Some((t, eq)) = on_point {
+            thresholds.push(Threshold {
+                value: Value::Exact(t),
+                changes: changes(sig_lo0, sig_hi0),
+                at: Some(eq),
+            });
             continue;
         }
         // Brackets still to isolate, each with the signatures at its ends.
@@ -262,7 +341,7 @@ pub fn analyze(
                 } else if sig == sig_hi {
                     hi = c;
                 } else {
-                    if scan.confirms(&s, &sig_lo, &sig_hi)? {
+                    if scan.confirms(&c, &s, &sig_lo, &sig_hi)? {
                         done = Some(Threshold {
                             value: Value::Exact(c),
                             changes: changes(&sig_lo, &sig_hi),
@@ -290,7 +369,7 @@ pub fn analyze(
             // Narrow enough: the simplest fraction inside, confirmed by an exact indifference.
             let c = simplest_between(&lo, &hi);
             let confirmed = match scan.at(&c) {
-                Ok((s, _)) if scan.confirms(&s, &sig_lo, &sig_hi)? => Some(s),
+                Ok((s, _)) if scan.confirms(&c, &s, &sig_lo, &sig_hi)? => Some(s),
                 _ => None,
             };
             let value = if confirmed.is_some() {
@@ -306,6 +385,25 @@ pub fn analyze(
             break;
         }
     }
+    // A threshold found from both sides (a grid point on it) is one threshold.
+    let mut merged: Vec<Threshold> = Vec::with_capacity(thresholds.len());
+    for t in thresholds {
+        match merged.last_mut() {
+            Some(prev) if matches!((&prev.value, &t.value), (Value::Exact(a), Value::Exact(b)) if a == b) => {
+                for c in t.changes {
+                    if let Some(old) = prev.changes.iter_mut().find(|o| o.0 == c.0) {
+                        old.2 = c.2;
+                    } else {
+                        prev.changes.push(c);
+                    }
+                }
+                prev.changes.retain(|(_, below, above)| below != above);
+                prev.changes.sort_by_key(|c| c.0);
+            }
+            _ => merged.push(t),
+        }
+    }
+    let thresholds = merged;
     // Regions: the grid point solved inside each interval between thresholds.
     let mut regions: Vec<Region> = Vec::new();
     let mut bounds: Vec<Value> = vec![Value::Exact(opts.from.clone())];

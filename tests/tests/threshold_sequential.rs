@@ -1,0 +1,83 @@
+//! `redline threshold` on the reputation models (method `sequential`): the resolve prior at which each
+//! slice is deterred, against the Kreps–Wilson closed form (`redline_tests::kw`: thresholds
+//! t_k = b_1 ⋯ b_k), through the CLI's JSON.
+
+use proptest::prelude::*;
+use redline_models::number::Q;
+use redline_tests::kw::Kw;
+use redline_tests::run_redline;
+use serde_json::Value;
+
+/// The thresholds of `pi` that `redline threshold MODEL --param pi` reports, as (value, confirmed).
+fn thresholds(args: &[&str]) -> Vec<(String, bool)> {
+    let mut all = vec!["threshold"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--param", "pi", "--format", "json"]);
+    let (code, out, err) = run_redline(&all);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["schema"], "redline/threshold/1");
+    assert_eq!(v["method"], "sequential");
+    v["thresholds"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|t| (t["value"].as_str().unwrap_or("bracket").to_string(), t["confirmed"] == true))
+        .collect()
+}
+
+/// The closed form's thresholds in (0, 1), increasing.
+fn closed_form(kw: &Kw) -> Vec<(String, bool)> {
+    let mut t: Vec<Q> =
+        (1..=kw.n).map(|k| kw.threshold(k)).filter(|t| t.is_positive() && *t < Q::one()).collect();
+    t.sort();
+    t.dedup();
+    t.into_iter().map(|q| (q.to_string(), true)).collect()
+}
+
+#[test]
+fn defaults_of_both_models() {
+    let want = closed_form(&Kw::new(3, Q::from_int(2), &"1/2".parse().unwrap(), "1/10".parse().unwrap()));
+    assert_eq!(want, vec![("1/8".into(), true), ("1/4".into(), true), ("1/2".into(), true)]);
+    assert_eq!(thresholds(&["salami-probes"]), want);
+    // The long-lived challenger of B2 has the same thresholds at these values (MODELS.md B.3).
+    assert_eq!(thresholds(&["salami-reputation"]), want);
+}
+
+#[test]
+fn erosion_gives_products() {
+    // MODELS.md B1-4: (b_1, b_2, b_3) = (2/3, 1/2, 1/3): t = 2/3, 1/3, 1/9.
+    let got = thresholds(&["salami-probes", "--set", "b_1=2/3", "--set", "b_2=1/2", "--set", "b_3=1/3"]);
+    assert_eq!(got, vec![("1/9".into(), true), ("1/3".into(), true), ("2/3".into(), true)]);
+}
+
+#[test]
+fn irrational_thresholds_are_bracketed_not_guessed() {
+    // In b at pi = 1/10 the thresholds are b^k = 1/10: b = 1/10, 10^(-1/2), 10^(-1/3); the last two
+    // are irrational and must come as brackets holding them.
+    let (code, out, err) = run_redline(&["threshold", "salami-probes", "--param", "b", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    let t = v["thresholds"].as_array().expect("a list");
+    assert_eq!(t.len(), 3, "{out}");
+    assert_eq!((t[0]["value"].as_str(), t[0]["exact"].as_bool()), (Some("1/10"), Some(true)));
+    for (k, root) in [(1, 10f64.powf(-0.5)), (2, 10f64.powf(-1.0 / 3.0))] {
+        assert_eq!(t[k]["exact"], false, "{}", t[k]);
+        let lo: Q = t[k]["lower"].as_str().expect("lower").parse().expect("a number");
+        let hi: Q = t[k]["upper"].as_str().expect("upper").parse().expect("a number");
+        assert!(lo.to_f64() < root && root < hi.to_f64(), "{} holds {root}", t[k]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #[test]
+    fn random_gains_match_the_closed_form(n in 1u32..=3, a in 2i64..5, num in 1i64..8, den in 2i64..9) {
+        prop_assume!(num < den);
+        let b = Q::ratio(num, den).expect("a fraction");
+        let kw = Kw::new(n, Q::from_int(a), &b, "1/10".parse().unwrap());
+        let (n_s, a_s, b_s) = (format!("n={n}"), format!("a={a}"), format!("b={b}"));
+        let got = thresholds(&["salami-probes", "--set", &n_s, "--set", &a_s, "--set", &b_s]);
+        prop_assert_eq!(got, closed_form(&kw));
+    }
+}

@@ -33,7 +33,8 @@
 //! refuses repeated node names); outcomes that sat on inner nodes are written pushed down to the
 //! leaves.
 //!
-//! The tokenizer here is shared with [`crate::format::nfg`]. Next: [`crate::format::nfg`].
+//! Reading is done by the streaming reader in `format::efg_read` (one pass, no allocation per node);
+//! the tokenizer here is shared with [`crate::format::nfg`]. Next: [`crate::format::nfg`].
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

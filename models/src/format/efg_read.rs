@@ -312,8 +312,9 @@ impl NumberIndex {
     fn get(&self, number: u32) -> Option<u32> {
         match self.dense.get(number as usize) {
             Some(&v) if v != ABSENT => Some(v),
-            Some(_) => None,
-            None => self.sparse.get(&number).copied(),
+            // A number can have gone to the map before the vector grew past it.
+            _ if self.sparse.is_empty() => None,
+            _ => self.sparse.get(&number).copied(),
         }
     }
 
@@ -933,6 +934,39 @@ mod tests {
                 same(&s[i..]);
             }
         }
+    }
+
+    #[test]
+    fn numbers_beyond_the_dense_range_stay_found_as_it_grows() {
+        let mut index = NumberIndex::default();
+        index.insert(5000, 0);
+        for k in (1..6000).filter(|&k| k != 5000) {
+            index.insert(k, k);
+        }
+        assert!(index.dense.len() > 5000, "the vector grew past the first number");
+        assert_eq!(index.get(5000), Some(0));
+        assert_eq!(index.get(3999), Some(3999));
+        assert_eq!(index.get(6500), None);
+        assert_eq!(index.get(u32::MAX), None);
+        // In a file: an outcome numbered far ahead, then many others, then the first reused.
+        let mut text = String::from(
+            "EFG 2 R \"g\" { \"A\" }\np \"\" 1 1 \"\" { \"a\" \"b\" } 0\nt \"\" 5000 \"far\" { 7 }\n",
+        );
+        // Enough outcomes for the vector to grow past 5000 (it doubles at 4096).
+        let n = 4500;
+        for k in 0..n {
+            text.push_str(&format!(
+                "p \"\" 1 {} \"\" {{ \"a\" \"b\" }} 0\nt \"\" {} \"\" {{ {k} }}\n",
+                k + 2,
+                k + 1
+            ));
+        }
+        text.push_str("t \"\" 5000\n");
+        same(&text);
+        let tree = read(&text, &ReadOptions::default()).unwrap();
+        let last = tree.len() as u32 - 1;
+        assert_eq!(tree.payoffs(last), [Q::from_int(7)]);
+        assert_eq!(tree.node_label(last), "far");
     }
 
     #[test]

@@ -411,14 +411,17 @@ pub fn analyze(
     bounds.push(Value::Exact(opts.to.clone()));
     for pair in bounds.windows(2) {
         let (a, b) = (pair[0].point(), pair[1].point());
-        let sample =
-            points.iter().find(|(t, _, _)| *t > a && *t < b).map(|(t, _, _)| t.clone()).unwrap_or_else(
-                || {
-                    let third = (&b - &a) * one_third.clone();
-                    simplest_between(&(&a + &third), &(&b - &third))
-                },
-            );
-        let (equilibrium, _) = scan.at(&sample)?;
+        // The simplest fraction in the region's middle third, else a scanned point inside it.
+        let third = (&b - &a) * one_third.clone();
+        let simple = simplest_between(&(&a + &third), &(&b - &third));
+        let (sample, equilibrium) = match scan.at(&simple) {
+            Ok((s, _)) => (simple, s),
+            Err(e) => points
+                .iter()
+                .find(|(t, _, _)| *t > a && *t < b)
+                .map(|(t, s, _)| (t.clone(), s.clone()))
+                .ok_or(e)?,
+        };
         regions.push(Region { from: pair[0].clone(), to: pair[1].clone(), sample, equilibrium });
     }
     Ok(Analysis { parameter: theta.to_string(), thresholds, regions, complete })

@@ -1,7 +1,7 @@
 //! Exact solution of a sparse linear system over `Q` by Gaussian elimination with a Markowitz-style
 //! pivot order (the shortest active row first, in it the column with the fewest active rows).
 //!
-//! **Used by:** [`super::fast`] (the exact step of the float paths of `lp` and `lcp`).
+//! **Used by:** `sequence::fast` (the exact step of the float paths of `lp` and `lcp`).
 //! **Complexity:** for the systems of a tree's sequence form (each row a sequence's or an
 //! information set's few neighbours) elimination in this order creates little fill, so the cost is
 //! close to linear in the number of non-zeros; the worst case is cubic.

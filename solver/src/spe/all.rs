@@ -429,20 +429,7 @@ mod tests {
     #[test]
     fn ties_in_a_decision_problem_give_every_optimal_plan() {
         // Credibility (MODELS.md E.1) at p_D = 1/3: the challenger is indifferent.
-        let mut b = TreeBuilder::new("E1", vec!["Challenger".into(), "Defender".into()]);
-        let ch = b.actions(&["status-quo", "initiate"]).unwrap();
-        let def = b.actions(&["concede", "retaliate"]).unwrap();
-        let h = b.infoset(0, "Ch", ch).unwrap();
-        b.chance(vec![("hard".into(), Expr::number(q("1/3"))), ("soft".into(), Expr::number(q("2/3")))])
-            .unwrap();
-        for retaliation in ["0", "-3"] {
-            b.decision(h).unwrap();
-            b.terminal_values(&[q("0"), q("1")]).unwrap();
-            b.decision_new(1, def).unwrap();
-            b.terminal_values(&[q("2"), q("-1")]).unwrap();
-            b.terminal_values(&[q("-4"), q(retaliation)]).unwrap();
-        }
-        let t = b.finish().unwrap();
+        let t = super::super::tests::credibility("1/3");
         let (sol, _) = solve_with_report(&t, &all()).unwrap();
         assert!(sol.complete);
         for e in &sol.equilibria {

@@ -524,7 +524,7 @@ mod tests {
 
     /// Zagare–Kilgour credibility (MODELS.md E.1): nature draws the defender's type, the challenger
     /// moves without knowing it, the defender (knowing it) concedes or retaliates.
-    fn credibility(p_d: &str) -> Tree {
+    pub(super) fn credibility(p_d: &str) -> Tree {
         let mut b = TreeBuilder::new("E1", vec!["Challenger".into(), "Defender".into()]);
         let ch = b.actions(&["status-quo", "initiate"]).unwrap();
         let def = b.actions(&["concede", "retaliate"]).unwrap();

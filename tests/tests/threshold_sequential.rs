@@ -81,3 +81,47 @@ proptest! {
         prop_assert_eq!(got, closed_form(&kw));
     }
 }
+
+/// `redline solve MODEL --format json` (the model's own method, `sequential`): the payoffs.
+fn solved_payoffs(args: &[&str]) -> Vec<String> {
+    let mut all = vec!["solve"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run_redline(&all);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["method"], "sequential");
+    assert_eq!(v["equilibria"][0]["kind"], "sequential");
+    v["equilibria"][0]["payoffs"]
+        .as_array()
+        .expect("payoffs")
+        .iter()
+        .map(|p| p.as_str().expect("text").to_string())
+        .collect()
+}
+
+#[test]
+fn the_cli_solves_b1_rows_to_the_closed_form() {
+    // MODELS.md B1-1 … B1-4, by `salami-probes`'s own method (n + 1 players: the agent-QRE path).
+    let q = |s: &str| -> Q { s.parse().expect("a number") };
+    let rows: [(&[&str], Kw); 4] = [
+        (&["--set", "pi=1/3"], Kw::new(3, Q::from_int(2), &q("1/2"), q("1/3"))),
+        (&[], Kw::new(3, Q::from_int(2), &q("1/2"), q("1/10"))),
+        (
+            &["--set", "n=4", "--set", "a=3", "--set", "b=1/3", "--set", "pi=1/20"],
+            Kw::new(4, Q::from_int(3), &q("1/3"), q("1/20")),
+        ),
+        (
+            &["--set", "b_1=2/3", "--set", "b_2=1/2", "--set", "b_3=1/3", "--set", "pi=1/5"],
+            Kw::with_gains(Q::from_int(2), vec![q("2/3"), q("1/2"), q("1/3")], q("1/5")),
+        ),
+    ];
+    for (set, kw) in rows {
+        let mut args = vec!["salami-probes"];
+        args.extend_from_slice(set);
+        let o = kw.outcome();
+        let mut want = vec![o.defender.to_string()];
+        want.extend(o.challengers.iter().map(ToString::to_string));
+        assert_eq!(solved_payoffs(&args), want, "{set:?}");
+    }
+}

@@ -81,6 +81,26 @@ fn entry_marks_the_equilibrium() {
 }
 
 #[test]
+fn reputation_models_are_drawn_with_their_sequential_equilibrium() {
+    // salami-probes is solved by its own method: the caption gives the exact sequential
+    // equilibrium's payoffs, the same as `redline solve` (Kreps–Wilson at pi = 1/10).
+    let svg = ok(&["draw", "salami-probes"]);
+    assert!(
+        svg.contains(
+            "Sequential equilibrium (exact, verified): payoffs Defender -3/40, Challenger 1 1/10, Challenger 2 3/10, Challenger 3 2/5"
+        ),
+        "{svg}"
+    );
+    // On a perfect-information tree the sequential equilibrium is the subgame-perfect one.
+    let entry = ok(&["draw", "examples/entry.ron", "--method", "sequential"]);
+    assert!(
+        entry.contains("Sequential equilibrium (exact, verified): payoffs Entrant 1, Incumbent 2"),
+        "{entry}"
+    );
+    assert_eq!(entry.matches("fill=\"#fff3b0\"").count(), 1);
+}
+
+#[test]
 fn mixed_choices_are_labelled_with_their_probabilities() {
     // The attacker's route is hidden from the defender: the subgame below the root is solved by
     // the sequence form, and its mixed choices are drawn with their probabilities.

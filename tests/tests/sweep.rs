@@ -65,3 +65,27 @@ fn bad_axes_are_input_errors() {
         "error: --param rho=5..1:3: the range is empty (5 is not below 1)\n"
     );
 }
+
+#[test]
+fn sweeps_of_reputation_models_solve_sequential_equilibria() {
+    // salami-probes is solved by its own method (`sequential`): each point's payoffs are the
+    // Kreps–Wilson closed form, and every row has a regime (mixed ones named as such).
+    use redline_models::number::Q;
+    use redline_tests::kw::Kw;
+    let csv = run(&["sweep", "salami-probes", "--param", "pi=0..1/2:5", "--format", "csv"], "2");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("pi,regime,Defender,Challenger 1,Challenger 2,Challenger 3,path"));
+    let half: Q = "1/2".parse().expect("1/2");
+    for (k, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 7, "{line}");
+        let pi = Q::ratio(k as i64, 8).expect("k/8");
+        assert_eq!(cells[0], pi.to_string());
+        let o = Kw::new(3, Q::from_int(2), &half, pi.clone()).outcome();
+        let mut want = vec![o.defender.to_string()];
+        want.extend(o.challengers.iter().map(ToString::to_string));
+        assert_eq!(cells[2..6], want[..], "{line}");
+        let mixed = cells[1] == "mixed play on the path";
+        assert_eq!(mixed, pi.is_positive(), "{line}");
+    }
+}

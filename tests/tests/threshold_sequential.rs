@@ -69,16 +69,57 @@ fn irrational_thresholds_are_bracketed_not_guessed() {
     }
 }
 
+/// The thresholds of `pi` reported for `args`: each exact value, or the bracket `(lower, upper)`.
+fn thresholds_or_brackets(args: &[&str]) -> Vec<Result<Q, (Q, Q)>> {
+    let mut all = vec!["threshold"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--param", "pi", "--format", "json"]);
+    let (code, out, err) = run_redline(&all);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    let q = |t: &Value, key: &str| -> Q { t[key].as_str().expect("a number").parse().expect("a fraction") };
+    v["thresholds"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|t| if t["confirmed"] == true { Ok(q(t, "value")) } else { Err((q(t, "lower"), q(t, "upper"))) })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    /// Every closed-form threshold is found: exactly when confirmed, else (the n-player agent-QRE
+    /// solver cannot certify every point next to a threshold with a large denominator, such as
+    /// b^3 = 64/343) as a bracket that holds it. A confirmed value is never wrong.
     #[test]
     fn random_gains_match_the_closed_form(n in 1u32..=3, a in 2i64..5, num in 1i64..8, den in 2i64..9) {
         prop_assume!(num < den);
         let b = Q::ratio(num, den).expect("a fraction");
         let kw = Kw::new(n, Q::from_int(a), &b, "1/10".parse().unwrap());
         let (n_s, a_s, b_s) = (format!("n={n}"), format!("a={a}"), format!("b={b}"));
-        let got = thresholds(&["salami-probes", "--set", &n_s, "--set", &a_s, "--set", &b_s]);
-        prop_assert_eq!(got, closed_form(&kw));
+        let got = thresholds_or_brackets(&["salami-probes", "--set", &n_s, "--set", &a_s, "--set", &b_s]);
+        let want = closed_form(&kw);
+        prop_assert_eq!(got.len(), want.len(), "{:?} against {:?}", got, want);
+        for (g, (w, _)) in got.iter().zip(&want) {
+            let w: Q = w.parse().expect("a fraction");
+            match g {
+                Ok(v) => prop_assert_eq!(v, &w),
+                Err((lo, hi)) => prop_assert!(lo < &w && &w < hi, "[{}, {}] misses {}", lo, hi, w),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_threshold_next_to_an_uncertifiable_point_is_bracketed_around_the_truth() {
+    // n = 3, b = 4/7: t_1 = b^3 = 64/343. Pinned so the limitation stays visible: when the solver
+    // learns to certify there, this becomes an exact value and the test must be tightened.
+    let got = thresholds_or_brackets(&["salami-probes", "--set", "b=4/7"]);
+    let q = |s: &str| -> Q { s.parse().expect("a fraction") };
+    assert_eq!(got[1..], [Ok(q("16/49")), Ok(q("4/7"))]);
+    match &got[0] {
+        Ok(v) => panic!("now exact ({v}): tighten this test"),
+        Err((lo, hi)) => assert!(*lo < q("64/343") && q("64/343") < *hi && hi - lo < q("1/1000")),
     }
 }
 

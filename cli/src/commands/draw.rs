@@ -49,6 +49,7 @@ pub fn run(args: &DrawArgs) -> Result<u8> {
     }
     let loaded = load(&args.game)?;
     let source = loaded.source.clone();
+    let sequential = loaded.model.is_some_and(|m| m.method == "sequential");
     let picture: Vec<u8> = match loaded.game {
         Game::Strategic(g) => {
             if format == DrawFormat::Dot {
@@ -76,7 +77,7 @@ pub fn run(args: &DrawArgs) -> Result<u8> {
                 }))
                 .context(source.clone());
             }
-            let eq = if args.bare { None } else { tree_equilibrium(args, &tree, &source)? };
+            let eq = if args.bare { None } else { tree_equilibrium(args, &tree, &source, sequential)? };
             if let Some(dir) = &args.steps {
                 let Some((e, _)) = &eq else {
                     bail!(
@@ -131,12 +132,33 @@ fn finish(format: DrawFormat, svg: String) -> Result<Vec<u8>> {
 
 /// The subgame-perfect equilibrium marked on a tree, with the caption that names it. Under `auto`, a
 /// tree that `spe` cannot solve is drawn without an equilibrium, with a warning; `--method spe`
-/// makes that an error.
-fn tree_equilibrium(args: &DrawArgs, tree: &Tree, source: &str) -> Result<Option<(Equilibrium, String)>> {
+/// makes that an error. `--method sequential`, and `auto` for models whose method it is (the
+/// reputation models), mark the exact sequential equilibrium instead.
+fn tree_equilibrium(
+    args: &DrawArgs,
+    tree: &Tree,
+    source: &str,
+    model_sequential: bool,
+) -> Result<Option<(Equilibrium, String)>> {
+    if args.method == Method::Sequential || (args.method == Method::Auto && model_sequential) {
+        let outcome =
+            redline_solver::sequential::solve(tree, &redline_solver::sequential::Options::default())
+                .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
+        let redline_solver::sequential::Outcome::Exact(s) = outcome else {
+            bail!(
+                "{source}: the sequential equilibrium could not be made exact; nothing is drawn as exact (see `redline solve --method sequential`)"
+            )
+        };
+        let e = s.equilibrium;
+        let pays: Vec<String> =
+            tree.players().iter().zip(&e.payoffs).map(|(p, q)| format!("{p} {q}")).collect();
+        let caption = format!("Sequential equilibrium (exact, verified): payoffs {}", pays.join(", "));
+        return Ok(Some((e, caption)));
+    }
     match args.method {
         Method::Auto | Method::Spe => {}
         m => bail!(
-            "{source}: `draw` marks subgame-perfect equilibria of trees; method `{}` is not available for drawing trees (use --method spe, or --bare)",
+            "{source}: `draw` marks subgame-perfect or sequential equilibria of trees; method `{}` is not available for drawing trees (use --method spe or sequential, or --bare)",
             m.as_str()
         ),
     }

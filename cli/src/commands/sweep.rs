@@ -58,28 +58,50 @@ struct Point {
     path: Vec<String>,
 }
 
+/// The regime of a model's point whose equilibrium randomises somewhere.
+pub const MIXED_REGIME: &str = "mixed play on the path";
+
 fn solve_point(
     base: &Tree,
     axes: &[Axis],
     idx: &[usize],
     regime: Option<fn(&Tree, &[u32]) -> String>,
+    sequential: bool,
 ) -> Result<Point> {
     let mut tree = base.clone();
     let set: Vec<(String, Q)> =
         axes.iter().zip(idx).map(|(a, &k)| (a.name.clone(), a.values[k].clone())).collect();
     let at = || set.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ");
     tree.set_parameters(&set).map_err(|e| anyhow!("at {}: {e}", at()))?;
-    let sol =
-        redline_solver::spe::solve(&tree, &Options::default()).map_err(|e| anyhow!("at {}: {e}", at()))?;
-    let e = sol.equilibria.first().ok_or_else(|| anyhow!("at {}: no equilibrium", at()))?;
+    let e = if sequential {
+        // The reputation models: the exact sequential equilibrium (never an approximate one).
+        match redline_solver::sequential::solve(&tree, &redline_solver::sequential::Options::default())
+            .map_err(|e| anyhow!("at {}: {e}", at()))?
+        {
+            redline_solver::sequential::Outcome::Exact(s) => s.equilibrium,
+            redline_solver::sequential::Outcome::Approximate { .. } => {
+                bail!("at {}: the sequential equilibrium could not be made exact", at())
+            }
+        }
+    } else {
+        let sol = redline_solver::spe::solve(&tree, &Options::default())
+            .map_err(|e| anyhow!("at {}: {e}", at()))?;
+        sol.equilibria.into_iter().next().ok_or_else(|| anyhow!("at {}: no equilibrium", at()))?
+    };
+    let e = &e;
     let path = play::path(&tree, &e.profile)
         .iter()
         .map(|s| tree.actions(tree.infoset_of(s.node))[s.action as usize].clone())
         .collect();
-    let regime = match (&e.profile, regime) {
-        (Profile::Pure(p), Some(f)) => Some(f(&tree, p)),
-        _ => None,
+    // A behaviour profile that is pure everywhere names a regime too; a model's point always has one
+    // (so the regime column never goes missing).
+    let pure: Option<Vec<u32>> = match &e.profile {
+        Profile::Pure(p) => Some(p.clone()),
+        Profile::Behavior(b) => {
+            b.iter().map(|row| row.iter().position(Q::is_one).map(|a| a as u32)).collect()
+        }
     };
+    let regime = regime.map(|f| pure.map_or_else(|| MIXED_REGIME.to_string(), |p| f(&tree, &p)));
     Ok(Point { values: set.into_iter().map(|(_, v)| v).collect(), regime, payoffs: e.payoffs.clone(), path })
 }
 
@@ -114,10 +136,11 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
         None
     };
     let regime = model.map(|m| m.regime);
+    let sequential = model.is_some_and(|m| m.method == "sequential");
     let points: Vec<Point> = grid
         .par_iter()
         .map(|idx| {
-            let p = solve_point(&tree, &axes, idx, regime);
+            let p = solve_point(&tree, &axes, idx, regime, sequential);
             if let Some(b) = &bar {
                 b.inc(1);
             }

@@ -299,7 +299,7 @@ fn text_output(
             tree.players().iter().zip(&d.payoffs).map(|(pl, v)| format!("{pl} {v}")).collect();
         rows.push(vec![
             format!("{} < {p} < {}", bound_text(&r.from, decimals), bound_text(&r.to, decimals)),
-            d.regime.unwrap_or_else(|| "mixed play on the path".into()),
+            d.regime.unwrap_or_else(|| super::sweep::MIXED_REGIME.into()),
             if path.is_empty() { first_moves(tree, &r.equilibrium, 3) } else { path.join(" > ") },
             format!("at {p} = {}: {}", r.sample, pays.join(", ")),
         ]);

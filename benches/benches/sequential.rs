@@ -1,5 +1,5 @@
 //! Criterion benchmarks of `--method sequential` on n players (`sequential::aqre`: the agent logit
-//! QRE trace and its exact polish) on MODELS.md B1 (`redline_benches::salami::salami_probes`) with
+//! QRE trace and its exact polish) on MODELS.md B1 (the built-in model `salami-probes`) with
 //! (a, b, π) = (2, 1/2, 1/10), for n = 3 and n = 5 challengers (4 and 6 players). Each timing
 //! includes the trace to λ = 10⁶ / range, the polish and the exact certification.
 //! Run with `cargo bench -p redline-benches --bench sequential`.
@@ -12,16 +12,17 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use redline_benches::salami::salami_probes;
+use redline_models::library;
 use redline_models::number::Q;
 use redline_solver::sequential::aqre::{self, Options, Outcome};
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sequential");
     group.sample_size(10).measurement_time(Duration::from_secs(5));
-    let (a, b, pi) = (Q::from_int(2), Q::ratio(1, 2).expect("1/2"), Q::ratio(1, 10).expect("1/10"));
+    let model = library::find("salami-probes").expect("a built-in model");
     for n in [3, 5] {
-        let t = salami_probes(n, &a, &b, &pi);
+        // The defaults are a = 2, b = 1/2, pi = 1/10.
+        let t = model.instantiate(&[("n".to_string(), Q::from_int(n))]).expect("a valid n");
         let exact = matches!(aqre::solve(&t, &Options::default()), Ok(Outcome::Exact(_)));
         eprintln!(
             "B1 n = {n}: {} nodes, {} information sets, polished exactly: {exact}",

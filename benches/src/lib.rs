@@ -13,7 +13,6 @@
 //! This crate does not time anything itself; the benchmarks are in `benches/backward_induction.rs`.
 
 pub mod imperfect;
-pub mod salami;
 
 use std::ops::RangeInclusive;
 

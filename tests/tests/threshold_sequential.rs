@@ -8,8 +8,8 @@ use redline_tests::kw::Kw;
 use redline_tests::run_redline;
 use serde_json::Value;
 
-/// The thresholds of `pi` that `redline threshold MODEL --param pi` reports, as (value, confirmed).
-fn thresholds(args: &[&str]) -> Vec<(String, bool)> {
+/// The JSON of `redline threshold MODEL ARGS --param pi` (checked to be a sequential analysis).
+fn threshold_json(args: &[&str]) -> Value {
     let mut all = vec!["threshold"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--param", "pi", "--format", "json"]);
@@ -18,7 +18,12 @@ fn thresholds(args: &[&str]) -> Vec<(String, bool)> {
     let v: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["schema"], "redline/threshold/1");
     assert_eq!(v["method"], "sequential");
-    v["thresholds"]
+    v
+}
+
+/// The thresholds of `pi` that `redline threshold MODEL --param pi` reports, as (value, confirmed).
+fn thresholds(args: &[&str]) -> Vec<(String, bool)> {
+    threshold_json(args)["thresholds"]
         .as_array()
         .expect("a list")
         .iter()
@@ -71,14 +76,8 @@ fn irrational_thresholds_are_bracketed_not_guessed() {
 
 /// The thresholds of `pi` reported for `args`: each exact value, or the bracket `(lower, upper)`.
 fn thresholds_or_brackets(args: &[&str]) -> Vec<Result<Q, (Q, Q)>> {
-    let mut all = vec!["threshold"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--param", "pi", "--format", "json"]);
-    let (code, out, err) = run_redline(&all);
-    assert_eq!(code, 0, "{err}");
-    let v: Value = serde_json::from_str(&out).expect("JSON");
     let q = |t: &Value, key: &str| -> Q { t[key].as_str().expect("a number").parse().expect("a fraction") };
-    v["thresholds"]
+    threshold_json(args)["thresholds"]
         .as_array()
         .expect("a list")
         .iter()

@@ -12,8 +12,10 @@
 //! bracket still shrinks geometrically. A point whose signature differs from both sides (the
 //! equilibrium mixes exactly at the threshold) is the threshold when it is confirmed (below);
 //! otherwise it splits the bracket in two. A point the solver cannot answer exactly (the n-player
-//! agent-QRE path rounds to fractions with small denominators) stops the narrowing, and the bracket
-//! reached is reported.
+//! agent-QRE limit next to a threshold, where an action is nearly indifferent) is replaced by its
+//! Stern–Brocot neighbours in the bracket (mediants with the ends, breadth first, at most
+//! [`MAX_ALTERNATES`]), among which the threshold itself often is; when none answers, the narrowing
+//! stops and the bracket reached is reported.
 //!
 //! **Confirmation.** A threshold is reported as an exact value (`confirmed`) only when the certified
 //! equilibrium at that rational value is exactly indifferent, at every information set reached on
@@ -116,6 +118,15 @@ pub struct Analysis {
     pub complete: bool,
 }
 
+/// Points tried in place of a bisection point the solver cannot answer exactly.
+pub const MAX_ALTERNATES: usize = 6;
+
+/// The mediant (p + r)/(q + s) of p/q < r/s, strictly between them.
+fn mediant(x: &Q, y: &Q) -> Q {
+    let ((p, q), (r, s)) = (x.to_parts(), y.to_parts());
+    Q::from_parts(p + r, q + s).expect("a positive denominator")
+}
+
 /// The simplest rational (smallest denominator, then smallest numerator) in `[lo, hi]`.
 #[must_use]
 pub fn simplest_between(lo: &Q, hi: &Q) -> Q {
@@ -173,6 +184,25 @@ impl Scan<'_> {
         let s = (self.solve)(&self.tree)?;
         let sig = signature(&self.tree, &s);
         Ok((s, sig))
+    }
+
+    /// The equilibrium at `c` (inside `(lo, hi)`), else at the first of up to
+    /// [`MAX_ALTERNATES`] other points of `(lo, hi)` that the solver answers: the mediants of `c`
+    /// with the bracket's ends, then of those, breadth first (Stern–Brocot neighbours, simple
+    /// fractions that close in on both ends).
+    fn probe(&mut self, lo: &Q, hi: &Q, c: Q) -> Option<(Q, Sequential, Signature)> {
+        let mut queue = std::collections::VecDeque::from([(lo.clone(), c, hi.clone())]);
+        for _ in 0..=MAX_ALTERNATES {
+            let (a, c, b) = queue.pop_front()?;
+            if let Ok((s, sig)) = self.at(&c) {
+                return Some((c, s, sig));
+            }
+            for (x, y) in [(&a, &c), (&c, &b)] {
+                let m = mediant(x, y);
+                queue.push_back((x.clone(), m, y.clone()));
+            }
+        }
+        None
     }
 
     /// Whether the equilibrium at the threshold is indifferent where the sides differ.
@@ -330,9 +360,11 @@ pub fn analyze(
             while &hi - &lo > opts.precision {
                 let third = (&hi - &lo) * one_third.clone();
                 let c = simplest_between(&(&lo + &third), &(&hi - &third));
-                // A point the solver cannot answer exactly (an agent-QRE limit with large
-                // denominators) ends the narrowing: the bracket so far is reported.
-                let Ok((s, sig)) = scan.at(&c) else {
+                // A point the solver cannot answer exactly (the agent-QRE limit next to a
+                // threshold, where an action is nearly indifferent) is replaced by nearby fractions
+                // (the threshold itself is often one of them); when none answers, the narrowing
+                // ends and the bracket so far is reported.
+                let Some((c, s, sig)) = scan.probe(&lo, &hi, c) else {
                     stuck = true;
                     break;
                 };

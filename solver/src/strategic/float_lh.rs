@@ -2,15 +2,16 @@
 //! verified exactly (or a report that this failed, and the caller runs the exact tableaux).
 //!
 //! **Used by:** [`super::lemke_howson`] (one equilibrium; `--all` keeps the exact path).
-//! **Complexity:** O(m·(m+n) + n·(m+n)) float operations per pivot on two dense tableaux, then two
+//! **Complexity:** O(m·n) float operations per pivot on two compact dense tableaux, then two
 //! k × k multi-modular solves ([`super::modular`]) for supports of size k; big-integer Bareiss
 //! elimination when the payoffs do not fit a machine word. **Reference:** Lemke & Howson (1964);
 //! von Stengel (2002), Handbook of Game Theory vol. 3, ch. 45 §2.6; ALGORITHMS.md §12; the same
 //! float-guess-then-exact-repair scheme as `float_lp` (Applegate, Cook, Dash & Espinoza 2007).
 //!
 //! The tableaux are those of [`super::lemke_howson::polytopes`] with the payoffs scaled into
-//! (0, 1] (a positive scale moves no vertex's labels), kept in the ordinary normalised form (basic
-//! variable with coefficient 1). The path uses the same start label, the same alternation between
+//! (0, 1] (a positive scale moves no vertex's labels), kept in the normalised compact form of a
+//! simplex dictionary (only the non-basic columns are stored; a basic variable's column is a unit
+//! vector, which the lexicographic rule reads as such). The path uses the same start label, the same alternation between
 //! `P` and `Q` and the same lexicographic minimum-ratio rule as the exact path (ratios and the rows
 //! of `B⁻¹` compared within [`TIE_TOLERANCE`]), so on a nondegenerate game it visits the same bases
 //! and ends at the same equilibrium. Degenerate ties are common (integer payoffs repeat), so the
@@ -23,8 +24,8 @@
 //! `A[S,T]·y = 1` and `B[S,T]ᵀ·x = 1` (every strategy in a support is a best reply). These two
 //! systems are solved exactly and the pair is checked by [`Bimatrix::verified`] (non-negative
 //! weights, exact zero regret). A singular block, a negative weight, a positive regret, a column
-//! without a positive entry or a path longer than the pivot limit returns `None`: the answer never
-//! depends on floating point.
+//! without a positive entry or a path longer than the pivot limit returns `None`: every answer is
+//! exact and verified, whatever the floats did.
 
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -50,16 +51,23 @@ pub(crate) const SEPARATION_TOLERANCE: f64 = 1e-7;
 /// ties in the payoffs stay ties; beyond, the exact path runs.
 const EXACT_F64_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// A dense normalised tableau `T·v = rhs`, one column per label, as in the exact path.
+/// A dense normalised tableau `T·v = rhs` in compact form: one column per non-basic variable (a
+/// basic variable's column is a unit vector and is not stored), as in a simplex dictionary.
 struct FloatTableau {
     rows: usize,
     cols: usize,
-    /// Row-major, `rows × cols`.
+    /// Row-major, `rows × cols`: the entries of the non-basic columns.
     t: Vec<f64>,
     rhs: Vec<f64>,
+    /// The basic variable of each row.
     basis: Vec<usize>,
+    /// The non-basic variable of each stored column.
+    nonbasic: Vec<usize>,
+    /// The row of each basic variable.
     row_of: Vec<Option<usize>>,
-    /// The initial basic columns, in row order (they hold `B⁻¹`).
+    /// The stored column of each non-basic variable.
+    col_of: Vec<Option<usize>>,
+    /// The initial basic variables, in row order (their columns hold `B⁻¹`).
     lex: Vec<usize>,
 }
 
@@ -81,42 +89,65 @@ fn compare(a: f64, b: f64) -> Result<Option<bool>, TooClose> {
 }
 
 impl FloatTableau {
-    fn new(t: Vec<f64>, rows: usize, cols: usize, basis: Vec<usize>) -> FloatTableau {
-        let mut row_of = vec![None; cols];
-        for (i, &b) in basis.iter().enumerate() {
-            row_of[b] = Some(i);
+    /// The tableau `[M | I]·v = 1` with the slacks (`basis`) basic: `t` holds `M`, row-major, its
+    /// columns the variables `nonbasic`.
+    fn new(t: Vec<f64>, basis: Vec<usize>, nonbasic: Vec<usize>) -> FloatTableau {
+        let (rows, cols) = (basis.len(), nonbasic.len());
+        let mut row_of = vec![None; rows + cols];
+        let mut col_of = vec![None; rows + cols];
+        for (i, &v) in basis.iter().enumerate() {
+            row_of[v] = Some(i);
         }
-        FloatTableau { rows, cols, t, rhs: vec![1.0; rows], lex: basis.clone(), basis, row_of }
+        for (c, &v) in nonbasic.iter().enumerate() {
+            col_of[v] = Some(c);
+        }
+        FloatTableau {
+            rows,
+            cols,
+            t,
+            rhs: vec![1.0; rows],
+            lex: basis.clone(),
+            basis,
+            nonbasic,
+            row_of,
+            col_of,
+        }
     }
 
-    fn at(&self, i: usize, j: usize) -> f64 {
-        self.t[i * self.cols + j]
+    /// The entry of the full tableau at row `i`, variable `v`.
+    fn at(&self, i: usize, v: usize) -> f64 {
+        match (self.row_of[v], self.col_of[v]) {
+            (Some(r), _) => f64::from(u8::from(r == i)),
+            (None, Some(c)) => self.t[i * self.cols + c],
+            (None, None) => unreachable!("every variable is basic or non-basic"),
+        }
     }
 
-    /// The lexicographic minimum-ratio row for entering column `s` (see the module docs): `Ok(None)`
-    /// when no entry is positive, `Err` when a comparison is too close to call.
+    /// The lexicographic minimum-ratio row for entering variable `s` (see the module docs):
+    /// `Ok(None)` when no entry is positive, `Err` when a comparison is too close to call.
     fn lex_min_ratio(&self, s: usize) -> Result<Option<usize>, TooClose> {
+        let Some(c) = self.col_of[s] else { return Ok(None) };
         let mut best: Option<usize> = None;
         for i in 0..self.rows {
-            if self.at(i, s) <= PIVOT_TOLERANCE {
+            if self.t[i * self.cols + c] <= PIVOT_TOLERANCE {
                 continue;
             }
             best = Some(match best {
-                Some(k) if !self.lex_less(i, k, s)? => k,
+                Some(k) if !self.lex_less(i, k, c)? => k,
                 _ => i,
             });
         }
         Ok(best)
     }
 
-    /// True when row `i`'s ratio vector is lexicographically below row `k`'s.
-    fn lex_less(&self, i: usize, k: usize, s: usize) -> Result<bool, TooClose> {
-        let (pi, pk) = (self.at(i, s), self.at(k, s));
+    /// True when row `i`'s ratio vector is lexicographically below row `k`'s (entering column `c`).
+    fn lex_less(&self, i: usize, k: usize, c: usize) -> Result<bool, TooClose> {
+        let (pi, pk) = (self.t[i * self.cols + c], self.t[k * self.cols + c]);
         if let Some(less) = compare(self.rhs[i] / pi, self.rhs[k] / pk)? {
             return Ok(less);
         }
-        for &c in &self.lex {
-            if let Some(less) = compare(self.at(i, c) / pi, self.at(k, c) / pk)? {
+        for &v in &self.lex {
+            if let Some(less) = compare(self.at(i, v) / pi, self.at(k, v) / pk)? {
                 return Ok(less);
             }
         }
@@ -124,31 +155,35 @@ impl FloatTableau {
         Err(TooClose)
     }
 
-    /// Gauss–Jordan pivot on `(r, s)`; returns the leaving variable.
+    /// Exchanges basic variable of row `r` and non-basic variable `s` (Gauss–Jordan on the compact
+    /// form: the leaving variable takes over `s`'s column); returns the leaving variable.
     fn pivot(&mut self, r: usize, s: usize, scratch: &mut Vec<f64>) -> usize {
-        let cols = self.cols;
-        let inv = 1.0 / self.at(r, s);
+        let (cols, c) = (self.cols, self.col_of[s].expect("the entering variable is non-basic"));
+        let inv = 1.0 / self.t[r * cols + c];
         scratch.clear();
         scratch.extend(self.t[r * cols..(r + 1) * cols].iter().map(|v| v * inv));
-        scratch[s] = 1.0;
+        scratch[c] = inv;
         self.t[r * cols..(r + 1) * cols].copy_from_slice(scratch);
         self.rhs[r] *= inv;
         let rhs_r = self.rhs[r];
         for i in (0..self.rows).filter(|&i| i != r) {
             let row = &mut self.t[i * cols..(i + 1) * cols];
-            let f = row[s];
+            let f = row[c];
             if f != 0.0 {
                 for (x, p) in row.iter_mut().zip(scratch.iter()) {
                     *x -= f * p;
                 }
-                row[s] = 0.0;
+                row[c] = -f * inv;
                 self.rhs[i] -= f * rhs_r;
             }
         }
         let leave = self.basis[r];
         self.basis[r] = s;
+        self.nonbasic[c] = leave;
         self.row_of[leave] = None;
+        self.col_of[leave] = Some(c);
         self.row_of[s] = Some(r);
+        self.col_of[s] = None;
         leave
     }
 }
@@ -162,23 +197,16 @@ pub(crate) fn solve<Z: Int>(game: &Bimatrix<Z>, label: usize, max_pivots: usize)
     }
     let a = scaled(&game.a.entries)?;
     let b = scaled(&game.b.entries)?;
-    let cols = m + n;
-    // P: Bᵀx + r = 1 (rows: columns j; column l < m is x_l, m + j is r_j).
-    let mut p = vec![0.0; n * cols];
+    // P: Bᵀx + r = 1 (rows: columns j; variable l < m is x_l, m + j is r_j; the x are non-basic).
+    let mut bt = vec![0.0; n * m];
     for j in 0..n {
         for i in 0..m {
-            p[j * cols + i] = b[i * n + j];
+            bt[j * m + i] = b[i * n + j];
         }
-        p[j * cols + m + j] = 1.0;
     }
-    // Q: s + A·y = 1 (rows: rows i; column l < m is s_l, m + j is y_j).
-    let mut q = vec![0.0; m * cols];
-    for i in 0..m {
-        q[i * cols + i] = 1.0;
-        q[i * cols + m..(i + 1) * cols].copy_from_slice(&a[i * n..(i + 1) * n]);
-    }
-    let mut p = FloatTableau::new(p, n, cols, (m..m + n).collect());
-    let mut q = FloatTableau::new(q, m, cols, (0..m).collect());
+    let mut p = FloatTableau::new(bt, (m..m + n).collect(), (0..m).collect());
+    // Q: s + A·y = 1 (rows: rows i; variable l < m is s_l, m + j is y_j; the y are non-basic).
+    let mut q = FloatTableau::new(a, (0..m).collect(), (m..m + n).collect());
     follow(&mut p, &mut q, label, max_pivots)?;
     let s: Vec<usize> = (0..m).filter(|&i| p.row_of[i].is_some()).collect();
     let t: Vec<usize> = (0..n).filter(|&j| q.row_of[m + j].is_some()).collect();
@@ -189,7 +217,7 @@ pub(crate) fn solve<Z: Int>(game: &Bimatrix<Z>, label: usize, max_pivots: usize)
 fn follow(p: &mut FloatTableau, q: &mut FloatTableau, k: usize, max_pivots: usize) -> Option<()> {
     let mut in_p = p.row_of[k].is_none();
     let mut entering = k;
-    let mut scratch = Vec::with_capacity(p.cols);
+    let mut scratch = Vec::with_capacity(p.cols.max(q.cols));
     for _ in 0..max_pivots {
         let t = if in_p { &mut *p } else { &mut *q };
         let r = t.lex_min_ratio(entering).ok()??;

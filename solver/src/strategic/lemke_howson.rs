@@ -5,7 +5,8 @@
 //! [`Options::all`] every equilibrium reachable from the artificial equilibrium and from the
 //! equilibria found so far by dropping any label (the "accessible" equilibria); `complete` is false,
 //! since some equilibria may be reachable by no path.
-//! **Complexity:** each pivot costs O(m·n) big-integer operations on an integer tableau; a path is
+//! **Complexity:** float path: O((m+n)²) float operations per pivot plus two k × k exact solves;
+//! exact path: each pivot costs O(m·n) big-integer operations on an integer tableau; a path is
 //! usually short, but can take exponentially many pivots on purpose-built games (Savani & von Stengel
 //! 2006), hence [`Options::max_pivots`].
 //! **Reference:** Lemke & Howson (1964); Shapley (1974); von Stengel (2002), Handbook of Game Theory
@@ -20,6 +21,15 @@
 //! itself leaves. The lexicographic ratio test makes every step unique, so degenerate games neither
 //! cycle nor stop early.
 //!
+//! **Fast path:** for one equilibrium the same path is first followed in `f64` (module
+//! `float_lh`, same start label and lexicographic rule), and its final supports are solved and
+//! verified exactly; if anything fails (payoffs not exact in `f64`, a comparison too close to
+//! call, a singular block, a failed check, the pivot limit) the exact tableaux below run instead.
+//! Every answer is an exactly verified equilibrium; the float path takes the exact path's turns
+//! wherever floats separate its comparisons (ties included, by the same lexicographic rule), so both
+//! end at the same equilibrium (checked against each other by property tests). With
+//! [`Options::all`] the exact path alone runs. [`solve_tableau`] runs the exact path alone.
+//!
 //! Next: [`super::enumeration`] for every extreme equilibrium.
 
 use std::collections::{HashSet, VecDeque};
@@ -27,7 +37,7 @@ use std::collections::{HashSet, VecDeque};
 use redline_models::strategic::StrategicGame;
 
 use super::tableau::{Int, Tableau, witness};
-use super::{Bimatrix, MixedEquilibrium, Solution, sort_dedup, two_player};
+use super::{Bimatrix, MixedEquilibrium, Solution, float_lh, sort_dedup, two_player};
 use crate::error::Error;
 
 /// How to run Lemke–Howson.
@@ -72,6 +82,18 @@ impl Default for Options {
 /// of range; [`Error::Limit`] when a path exceeds `max_pivots`; [`Error::VerificationFailed`] if a
 /// result fails the exact check (a bug).
 pub fn solve(game: &StrategicGame, options: &Options) -> Result<Solution, Error> {
+    solve_with(game, options, true)
+}
+
+/// The same as [`solve`] on the exact integer tableaux alone (no float step).
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_tableau(game: &StrategicGame, options: &Options) -> Result<Solution, Error> {
+    solve_with(game, options, false)
+}
+
+fn solve_with(game: &StrategicGame, options: &Options, float: bool) -> Result<Solution, Error> {
     let (a, b) = two_player(game, "lcp")?;
     let (m, n) = (a.len(), a.first().map_or(0, Vec::len));
     let label = options.start_label.unwrap_or(0);
@@ -87,6 +109,8 @@ pub fn solve(game: &StrategicGame, options: &Options) -> Result<Solution, Error>
     let game = Bimatrix::new(&a, &b);
     let equilibria = if options.all {
         run_all(&game, options, witness())?
+    } else if let Some(e) = float.then(|| float_lh::solve(&game, label, options.max_pivots)).flatten() {
+        vec![e]
     } else {
         let mut state = State::artificial(&game, witness());
         follow(&mut state, label, options.max_pivots)?;

@@ -23,14 +23,18 @@
 //!
 //! Next: [`super::lp`] for zero-sum games, [`super::pure`] for games with more players.
 
+#[cfg(test)]
 use std::collections::HashSet;
 
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
 
+#[cfg(test)]
 use super::lemke_howson::polytopes;
-use super::tableau::{Int, Tableau, witness};
-use super::{Bimatrix, MixedEquilibrium, Solution, sort_dedup, two_player};
+#[cfg(test)]
+use super::tableau::Tableau;
+use super::tableau::{Int, witness};
+use super::{Bimatrix, MixedEquilibrium, Solution, faces, sort_dedup, two_player};
 use crate::error::Error;
 
 /// Every extreme equilibrium of a two-player game, each verified exactly, in a deterministic order
@@ -60,7 +64,19 @@ pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
     Ok(Solution { equilibria, complete: true })
 }
 
+/// Every extreme equilibrium by [`super::faces`]: the vertices of the smaller polytope, each with the
+/// vertices of its complementary face of the other, each pair verified exactly.
+fn run<Z: Int>(game: &Bimatrix<Z>, _w: Z) -> Result<Vec<MixedEquilibrium>, Error> {
+    let mut equilibria = Vec::new();
+    for (x, y) in faces::extreme_pairs(game)? {
+        equilibria.push(game.verified(&x, &y)?);
+    }
+    sort_dedup(&mut equilibria);
+    Ok(equilibria)
+}
+
 /// A vertex of a best-response polytope.
+#[cfg(test)]
 struct Vertex<Z> {
     /// The labels (tight constraints), as a bit set over `0..m+n`.
     labels: Vec<u64>,
@@ -68,7 +84,10 @@ struct Vertex<Z> {
     coords: Vec<Z>,
 }
 
-fn run<Z: Int>(game: &Bimatrix<Z>, w: Z) -> Result<Vec<MixedEquilibrium>, Error> {
+/// The previous method, kept as the oracle of the tests: every vertex of both polytopes, paired by
+/// their labels.
+#[cfg(test)]
+fn run_pairs<Z: Int>(game: &Bimatrix<Z>, w: Z) -> Result<Vec<MixedEquilibrium>, Error> {
     let (m, n) = (game.m, game.n);
     let (p, q) = polytopes(game, w);
     let xs = vertices(p, 0..m);
@@ -94,6 +113,7 @@ fn run<Z: Int>(game: &Bimatrix<Z>, w: Z) -> Result<Vec<MixedEquilibrium>, Error>
 
 /// The vertices of a polytope other than the origin, from its tableau at the origin; `strategies` are
 /// the columns of the strategy variables.
+#[cfg(test)]
 fn vertices<Z: Int>(start: Tableau<Z>, strategies: std::ops::Range<usize>) -> Vec<Vertex<Z>> {
     let cols = start.cols();
     let words = cols.div_ceil(64);
@@ -279,5 +299,182 @@ mod tests {
     #[test]
     fn one_by_one() {
         assert_eq!(count(&bimatrix(&[&[-7]], &[&[4]])), 1);
+    }
+
+    /// The old method (both polytopes' vertices, paired) on the same game.
+    fn old(g: &StrategicGame) -> Vec<MixedEquilibrium> {
+        let (a, b) = g.bimatrix().unwrap();
+        run_pairs(&Bimatrix::new(&a, &b), witness()).unwrap()
+    }
+
+    /// The unique solution of a square system over `Q`, by Gaussian elimination.
+    fn solve_exact(mut m: Vec<Vec<Q>>, mut rhs: Vec<Q>) -> Option<Vec<Q>> {
+        let k = rhs.len();
+        for c in 0..k {
+            let p = (c..k).find(|&r| !m[r][c].is_zero())?;
+            m.swap(c, p);
+            rhs.swap(c, p);
+            for r in 0..k {
+                if r != c && !m[r][c].is_zero() {
+                    let f = m[r][c].checked_div(&m[c][c]).unwrap();
+                    let pivot_row = m[c].clone();
+                    for (v, p) in m[r].iter_mut().zip(&pivot_row).skip(c) {
+                        *v = &*v - &(&f * p);
+                    }
+                    rhs[r] = &rhs[r] - &(&f * &rhs[c]);
+                }
+            }
+        }
+        Some((0..k).map(|i| rhs[i].checked_div(&m[i][i]).unwrap()).collect())
+    }
+
+    /// The vertices `v ≠ 0` of `{v ≥ 0 : M·v ≤ 1}` (`M`: rows × dim, positive) with their label sets
+    /// (label `i < dim`: `v_i = 0`; label `dim + r`: row `r` tight), by trying every set of `dim`
+    /// tight constraints: no pivoting at all.
+    fn brute_vertices(mat: &[Vec<Q>], dim: usize) -> Vec<(Vec<Q>, Vec<bool>)> {
+        let rows = mat.len();
+        let total = dim + rows;
+        let mut out: Vec<(Vec<Q>, Vec<bool>)> = Vec::new();
+        for mask in 0u32..(1 << total) {
+            if mask.count_ones() as usize != dim {
+                continue;
+            }
+            let tight: Vec<usize> = (0..total).filter(|&l| mask & (1 << l) != 0).collect();
+            let (sys, rhs): (Vec<Vec<Q>>, Vec<Q>) = tight
+                .iter()
+                .map(|&l| {
+                    if l < dim {
+                        ((0..dim).map(|c| if c == l { Q::one() } else { Q::zero() }).collect(), Q::zero())
+                    } else {
+                        (mat[l - dim].clone(), Q::one())
+                    }
+                })
+                .unzip();
+            let Some(v) = solve_exact(sys, rhs) else { continue };
+            let products: Vec<Q> =
+                mat.iter().map(|r| r.iter().zip(&v).map(|(a, b)| a * b).sum::<Q>()).collect();
+            if v.iter().any(Q::is_negative) || products.iter().any(|p| *p > Q::one()) {
+                continue;
+            }
+            if v.iter().all(Q::is_zero) || out.iter().any(|(w, _)| *w == v) {
+                continue;
+            }
+            let labels = v.iter().map(Q::is_zero).chain(products.iter().map(|p| *p == Q::one())).collect();
+            out.push((v, labels));
+        }
+        out
+    }
+
+    /// Every extreme equilibrium by brute force: vertices of both polytopes from every choice of
+    /// tight constraints, paired when their labels cover everything.
+    fn brute(g: &StrategicGame) -> Vec<Vec<Vec<Q>>> {
+        let (a, b) = g.bimatrix().unwrap();
+        let (m, n) = (a.len(), a[0].len());
+        let positive = |x: &[Vec<Q>]| {
+            let min = x.iter().flatten().min().unwrap().clone();
+            let shift = &Q::one() - &min;
+            x.iter().map(|r| r.iter().map(|v| v + &shift).collect()).collect::<Vec<Vec<Q>>>()
+        };
+        let (a, b) = (positive(&a), positive(&b));
+        let bt: Vec<Vec<Q>> = (0..n).map(|j| (0..m).map(|i| b[i][j].clone()).collect()).collect();
+        // P's labels: x_i = 0 is label i, column j tight is label m + j; Q's: row i tight is label i,
+        // y_j = 0 is label m + j.
+        let xs = brute_vertices(&bt, m);
+        let ys: Vec<(Vec<Q>, Vec<bool>)> = brute_vertices(&a, n)
+            .into_iter()
+            .map(|(y, l)| (y, l[n..].iter().chain(&l[..n]).copied().collect()))
+            .collect();
+        let normal = |v: &[Q]| {
+            let s: Q = v.iter().sum();
+            v.iter().map(|p| p.checked_div(&s).unwrap()).collect::<Vec<Q>>()
+        };
+        let mut out: Vec<Vec<Vec<Q>>> = Vec::new();
+        for (x, lx) in &xs {
+            for (y, ly) in &ys {
+                if lx.iter().zip(ly).all(|(p, q)| *p || *q) {
+                    out.push(vec![normal(x), normal(y)]);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn game_of(m: usize, n: usize, values: &[i64]) -> StrategicGame {
+        let a: Vec<Vec<i64>> = (0..m).map(|i| values[i * n..(i + 1) * n].to_vec()).collect();
+        let b: Vec<Vec<i64>> = (0..m).map(|i| values[m * n + i * n..m * n + (i + 1) * n].to_vec()).collect();
+        let a: Vec<&[i64]> = a.iter().map(Vec::as_slice).collect();
+        let b: Vec<&[i64]> = b.iter().map(Vec::as_slice).collect();
+        bimatrix(&a, &b)
+    }
+
+    #[test]
+    fn brute_force_agrees_on_classics() {
+        for g in [
+            bimatrix(&[&[2, 0], &[0, 1]], &[&[1, 0], &[0, 2]]),
+            bimatrix(&[&[1, 0], &[1, 0]], &[&[2, 1], &[2, 1]]),
+            bimatrix(&[&[0, 0, 0], &[0, 0, 0]], &[&[0, 0, 0], &[0, 0, 0]]),
+            game_f(),
+        ] {
+            let new: Vec<Vec<Vec<Q>>> =
+                solve(&g).unwrap().equilibria.into_iter().map(|e| e.strategies).collect();
+            assert_eq!(new, brute(&g));
+        }
+    }
+
+    /// A tall degenerate game (more rows than columns, repeated rows): the transposed search.
+    #[test]
+    fn tall_degenerate_game_matches_the_old_method() {
+        let g = bimatrix(
+            &[&[1, 0, 2], &[1, 0, 2], &[0, 1, 1], &[2, 2, 0], &[0, 1, 1]],
+            &[&[1, 1, 0], &[1, 1, 0], &[0, 2, 2], &[1, 0, 1], &[0, 2, 2]],
+        );
+        assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+    }
+
+    use proptest::prelude::{Just, ProptestConfig, Strategy};
+
+    /// `(m, n, payoffs)` with `m, n` up to `max` and both players' payoffs in `range`.
+    fn games(
+        max: usize,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> impl Strategy<Value = (usize, usize, Vec<i64>)> {
+        (1..=max, 1..=max).prop_flat_map(move |(m, n)| {
+            (Just(m), Just(n), proptest::collection::vec(range.clone(), 2 * m * n))
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Small-integer payoffs make most of these games degenerate (ties, repeated rows and
+        /// columns, continua of equilibria): the new search must give exactly the old set.
+        #[test]
+        fn agrees_with_the_old_method(
+            (m, n, values) in games(5, -2i64..=2)
+        ) {
+            let g = game_of(m, n, &values);
+            proptest::prop_assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+        }
+
+        /// Wider payoffs (mostly non-degenerate games), up to 6 × 6.
+        #[test]
+        fn agrees_with_the_old_method_wide_payoffs(
+            (m, n, values) in games(6, -50i64..=50)
+        ) {
+            let g = game_of(m, n, &values);
+            proptest::prop_assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+        }
+
+        /// Against brute force (every choice of tight constraints, no pivoting) on tiny games.
+        #[test]
+        fn agrees_with_brute_force(
+            (m, n, values) in games(3, -1i64..=2)
+        ) {
+            let g = game_of(m, n, &values);
+            let new: Vec<Vec<Vec<Q>>> = solve(&g).unwrap().equilibria.into_iter().map(|e| e.strategies).collect();
+            proptest::prop_assert_eq!(new, brute(&g));
+        }
     }
 }

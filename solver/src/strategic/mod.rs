@@ -21,6 +21,7 @@
 //! Next: [`lemke_howson`] for the pivoting machinery, [`crate::verify`] for trees.
 
 pub mod enumeration;
+pub(crate) mod faces;
 pub(crate) mod float_lh;
 pub(crate) mod float_lp;
 pub mod lemke_howson;

@@ -355,6 +355,8 @@ impl<Z: Int> Tableau<Z> {
     }
 
     /// The number of variables (columns).
+    // Only the test oracle of `enumeration` uses it now.
+    #[allow(dead_code)]
     pub(crate) fn cols(&self) -> usize {
         self.cols
     }

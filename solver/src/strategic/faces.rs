@@ -1,0 +1,379 @@
+//! Every extreme equilibrium of a bimatrix game by enumerating the vertices of one best-response
+//! polytope and, for each, the vertices of the face of the other polytope that completes its labels
+//! (the scheme of lrsnash).
+//!
+//! **Used by:** [`super::enumeration`]. **Complexity:** one lexicographic search over the bases of
+//! `P` (the polytope of the player with fewer strategies), then per vertex `x` of `P` one phase-1
+//! simplex run and one search over the bases of the face `F(x)` of `Q`; each pivot costs
+//! O(rows × columns) integer operations. **Reference:** Avis, Rosenberg, Savani & von Stengel (2010),
+//! "Enumeration of Nash equilibria for two-player games", Economic Theory 42, §4 (lrsnash);
+//! ALGORITHMS.md §13.
+//!
+//! With `P = {x ≥ 0 : Bᵀx ≤ 1}` and `Q = {y ≥ 0 : A·y ≤ 1}` (payoffs positive integers), a vertex
+//! pair `(x, y) ≠ (0, 0)` is completely labelled exactly when `y` lies in the face
+//! `F(x) = {y ∈ Q : (A·y)_i = 1 for x_i > 0, y_j = 0 for (Bᵀx)_j < 1}`. A face of a polytope is a
+//! polytope whose vertices are vertices of the polytope, so the extreme equilibria are the pairs
+//! `(x, y)` with `x` a vertex of `P` and `y` a vertex of `F(x)`. This never visits the vertices of
+//! `Q` that complete no vertex of `P`: in degenerate games with many strategies for one player (the
+//! reduced strategic forms of trees), `Q` has vastly more bases than `P`.
+//!
+//! Both searches run over the bases that are feasible for the right-hand side perturbed
+//! lexicographically (relative to the starting basis): they are the vertices of a simple polytope
+//! with a connected graph, so a depth-first search by lexicographic ratio-test pivots reaches all of
+//! them, and every vertex of the unperturbed polytope is the image of at least one (Avis & Fukuda's
+//! argument; lrs). The face's starting basis comes from a phase-1 simplex minimising the sum of the
+//! slacks that must vanish; slacks left basic at zero are pivoted out on any non-zero entry (the
+//! tableau is then negated to keep its determinant positive), or their rows are dropped when
+//! redundant.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::Bimatrix;
+use super::tableau::Int;
+use crate::error::Error;
+
+/// An extreme equilibrium as unnormalised non-negative integer weights `(x, y)`.
+pub(crate) type Pair<Z> = (Vec<Z>, Vec<Z>);
+
+/// "No row": the variable is non-basic.
+const NONE: usize = usize::MAX;
+
+/// A fraction-free tableau (as in [`super::tableau`]: every row is `det·B⁻¹` times the system, basic
+/// columns hold `det` in their own row) with an optional objective row after the constraint rows,
+/// a starting `det` other than 1, and pivots on negative elements.
+#[derive(Clone, Debug)]
+struct Tab<Z> {
+    /// Constraint rows (taking part in ratio tests).
+    rows: usize,
+    /// Total rows, the objective row (if any) last.
+    all_rows: usize,
+    cols: usize,
+    /// Row-major, `all_rows × cols`.
+    t: Vec<Z>,
+    rhs: Vec<Z>,
+    det: Z,
+    basis: Vec<usize>,
+    row_of: Vec<usize>,
+    /// The columns of the starting basis, in row order: they hold `det·B⁻¹·B₀` for the
+    /// lexicographic rule.
+    lex: Vec<usize>,
+}
+
+impl<Z: Int> Tab<Z> {
+    /// A tableau from flat rows (`all_rows × cols`) whose basic columns hold `det` in their rows.
+    fn new(all_rows: usize, cols: usize, t: Vec<Z>, rhs: Vec<Z>, det: Z, basis: Vec<usize>) -> Tab<Z> {
+        let mut row_of = vec![NONE; cols];
+        for (i, &b) in basis.iter().enumerate() {
+            row_of[b] = i;
+        }
+        Tab { rows: basis.len(), all_rows, cols, t, rhs, det, lex: basis.clone(), basis, row_of }
+    }
+
+    fn at(&self, i: usize, j: usize) -> &Z {
+        &self.t[i * self.cols + j]
+    }
+
+    /// `det` times the value of variable `v`.
+    fn value(&self, v: usize) -> Z {
+        match self.row_of[v] {
+            NONE => Z::zero(),
+            r => self.rhs[r].clone(),
+        }
+    }
+
+    fn is_basic(&self, v: usize) -> bool {
+        self.row_of[v] != NONE
+    }
+
+    /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
+    /// column is positive.
+    fn lex_min_ratio(&self, s: usize) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for i in 0..self.rows {
+            if !self.at(i, s).is_positive() {
+                continue;
+            }
+            best = Some(match best {
+                Some(k) if !self.lex_less(i, k, s) => k,
+                _ => i,
+            });
+        }
+        best
+    }
+
+    /// True when row `i`'s ratio vector `[rhs | lex columns]_i / t_is` is lexicographically below
+    /// row `k`'s (both pivot entries positive: cross-multiplication).
+    fn lex_less(&self, i: usize, k: usize, s: usize) -> bool {
+        let (pi, pk) = (self.at(i, s), self.at(k, s));
+        match self.rhs[i].mul(pk).cmp(&self.rhs[k].mul(pi)) {
+            std::cmp::Ordering::Less => return true,
+            std::cmp::Ordering::Greater => return false,
+            std::cmp::Ordering::Equal => {}
+        }
+        for &c in &self.lex {
+            let (a, b) = (self.at(i, c), self.at(k, c));
+            if a.is_zero() && b.is_zero() {
+                continue;
+            }
+            match a.mul(pk).cmp(&b.mul(pi)) {
+                std::cmp::Ordering::Less => return true,
+                std::cmp::Ordering::Greater => return false,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+        // The lex columns are independent, so this is unreachable; the smaller index is safe.
+        i < k
+    }
+
+    /// Pivots on `(r, s)` (`t_rs ≠ 0`; when negative, the tableau is negated afterwards so that
+    /// `det` stays positive). `pivot_row` is scratch space.
+    fn pivot(&mut self, r: usize, s: usize, pivot_row: &mut Vec<Z>) {
+        let cols = self.cols;
+        let piv = self.at(r, s).clone();
+        let leave = self.basis[r];
+        let one = self.det == Z::from_i64(1);
+        pivot_row.clear();
+        pivot_row.extend_from_slice(&self.t[r * cols..(r + 1) * cols]);
+        let rhs_r = self.rhs[r].clone();
+        for i in 0..self.all_rows {
+            if i == r {
+                continue;
+            }
+            let row = &mut self.t[i * cols..(i + 1) * cols];
+            let f = row[s].clone();
+            for j in 0..cols {
+                // Basic columns other than the leaving one stay unit columns (times det).
+                if j == s || (self.row_of[j] != NONE && j != leave) {
+                    continue;
+                }
+                row[j] = if f.is_zero() {
+                    let v = row[j].mul(&piv);
+                    if one { v } else { v.div_exact(&self.det) }
+                } else if one {
+                    row[j].mul_sub(&piv, &f, &pivot_row[j])
+                } else {
+                    row[j].mul_sub_div(&piv, &f, &pivot_row[j], &self.det)
+                };
+            }
+            self.rhs[i] = if f.is_zero() {
+                let v = self.rhs[i].mul(&piv);
+                if one { v } else { v.div_exact(&self.det) }
+            } else if one {
+                self.rhs[i].mul_sub(&piv, &f, &rhs_r)
+            } else {
+                self.rhs[i].mul_sub_div(&piv, &f, &rhs_r, &self.det)
+            };
+            row[s] = Z::zero();
+            if i < self.rows {
+                row[self.basis[i]] = piv.clone();
+            }
+        }
+        self.det = piv;
+        self.basis[r] = s;
+        self.row_of[leave] = NONE;
+        self.row_of[s] = r;
+        if self.det.is_negative() {
+            let neg = |v: &mut Z| *v = Z::zero().sub(v);
+            self.t.iter_mut().for_each(neg);
+            self.rhs.iter_mut().for_each(neg);
+            neg(&mut self.det);
+        }
+    }
+}
+
+/// A set of column indices as a bit set.
+fn bits(words: usize, vars: impl Iterator<Item = usize>) -> Box<[u64]> {
+    let mut set = vec![0u64; words].into_boxed_slice();
+    for v in vars {
+        set[v / 64] |= 1 << (v % 64);
+    }
+    set
+}
+
+/// Calls `visit` on every basis feasible for the lexicographically perturbed right-hand side that
+/// is reachable from `start` (all of them: see the module docs), by depth-first search on an
+/// explicit stack; each basis costs one pivot (a tableau clone into a recycled buffer, then the
+/// pivot).
+fn search<Z: Int>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
+    let words = start.cols.div_ceil(64);
+    let mut seen: HashSet<Box<[u64]>> = HashSet::new();
+    seen.insert(bits(words, start.basis.iter().copied()));
+    let mut stack = vec![start];
+    let mut spare: Vec<Tab<Z>> = Vec::new();
+    let mut scratch = Vec::new();
+    while let Some(t) = stack.pop() {
+        visit(&t);
+        let mut basis = bits(words, t.basis.iter().copied());
+        for s in 0..t.cols {
+            if t.is_basic(s) {
+                continue;
+            }
+            let Some(r) = t.lex_min_ratio(s) else { continue };
+            let leave = t.basis[r];
+            basis[leave / 64] ^= 1 << (leave % 64);
+            basis[s / 64] ^= 1 << (s % 64);
+            if !seen.contains(&basis) {
+                seen.insert(basis.clone());
+                let mut next = match spare.pop() {
+                    Some(mut n) => {
+                        n.clone_from(&t);
+                        n
+                    }
+                    None => t.clone(),
+                };
+                next.pivot(r, s, &mut scratch);
+                stack.push(next);
+            }
+            basis[leave / 64] ^= 1 << (leave % 64);
+            basis[s / 64] ^= 1 << (s % 64);
+        }
+        spare.push(t);
+    }
+}
+
+/// The extreme equilibria of `game` as pairs of non-negative integer weight vectors `(x, y)`
+/// (unnormalised), each completely labelled; the caller verifies them.
+pub(crate) fn extreme_pairs<Z: Int>(game: &Bimatrix<Z>) -> Result<Vec<Pair<Z>>, Error> {
+    let (m, n) = (game.m, game.n);
+    // P has m dimensions, Q has n: search the smaller one, over the transposed game if need be.
+    if m <= n {
+        let b_cols: Vec<Vec<Z>> =
+            (0..n).map(|j| (0..m).map(|i| game.b.entries[i][j].clone()).collect()).collect();
+        pairs(m, n, &b_cols, &game.a.entries)
+    } else {
+        // The column player's polytope {y ≥ 0 : A·y ≤ 1} is searched; the faces are of
+        // {x ≥ 0 : Bᵀx ≤ 1}.
+        let b_t: Vec<Vec<Z>> =
+            (0..n).map(|j| (0..m).map(|i| game.b.entries[i][j].clone()).collect()).collect();
+        let out = pairs(n, m, &game.a.entries, &b_t)?;
+        Ok(out.into_iter().map(|(y, x)| (x, y)).collect())
+    }
+}
+
+/// The completely labelled pairs of `P = {x ∈ ℝᵐ : x ≥ 0, bt·x ≤ 1}` (`bt`: n rows of length m) and
+/// `Q = {y ∈ ℝⁿ : y ≥ 0, a·y ≤ 1}` (`a`: m rows of length n).
+fn pairs<Z: Int>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Result<Vec<Pair<Z>>, Error> {
+    // P's tableau: row j is bt_j·x + r_j = 1; columns x_0..x_{m−1}, r_0..r_{n−1}.
+    let cols = m + n;
+    let mut t = Vec::with_capacity(n * cols);
+    for (j, row) in bt.iter().enumerate() {
+        t.extend(row.iter().cloned());
+        t.extend((0..n).map(|k| Z::from_i64(i64::from(k == j))));
+    }
+    let p = Tab::new(n, cols, t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
+    let words = cols.div_ceil(64);
+    let mut seen = HashSet::new();
+    let mut vertices: Vec<Vec<Z>> = Vec::new();
+    search(p, |t| {
+        let zeros = bits(words, (0..cols).filter(|&v| t.value(v).is_zero()));
+        if seen.insert(zeros) {
+            let x: Vec<Z> = (0..m).map(|v| t.value(v)).collect();
+            if x.iter().any(Int::is_positive) {
+                // Keep x and which columns are best replies (r_j = 0) after it.
+                let mut v = x;
+                v.extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
+                vertices.push(v);
+            }
+        }
+    });
+    let mut out = Vec::new();
+    let mut scratch = Vec::new();
+    for v in vertices {
+        let (x, best) = v.split_at(m);
+        let support: Vec<bool> = x.iter().map(Int::is_positive).collect();
+        let replies: Vec<usize> = (0..n).filter(|&j| best[j].is_positive()).collect();
+        for y in face_vertices(a, &support, &replies, &mut scratch)? {
+            out.push((x.to_vec(), y));
+        }
+    }
+    Ok(out)
+}
+
+/// The vertices of `F = {y ≥ 0 : a·y ≤ 1, (a·y)_i = 1 where support[i], y_j = 0 for j ∉ replies}`,
+/// as weight vectors over all `n` columns.
+fn face_vertices<Z: Int>(
+    a: &[Vec<Z>],
+    support: &[bool],
+    replies: &[usize],
+    scratch: &mut Vec<Z>,
+) -> Result<Vec<Vec<Z>>, Error> {
+    let m = a.len();
+    let n = a.first().map_or(0, Vec::len);
+    let k = replies.len();
+    // Columns: s_0..s_{m−1}, then y_j for j in replies; rows: s_i + a_i·y = 1, then the phase-1
+    // objective row.
+    let cols = m + k;
+    let mut t = Vec::with_capacity((m + 1) * cols);
+    for (i, row) in a.iter().enumerate() {
+        t.extend((0..m).map(|c| Z::from_i64(i64::from(c == i))));
+        t.extend(replies.iter().map(|&j| row[j].clone()));
+    }
+    // Maximise obj = −Σ_{support} s_i = −|S| + Σ_j (Σ_{i∈S} a_ij)·y_j: the row reads
+    // obj − Σ_j c_j·y_j = −|S|.
+    t.extend((0..m).map(|_| Z::zero()));
+    for &j in replies {
+        let c = (0..m).filter(|&i| support[i]).fold(Z::zero(), |acc, i| acc.add(&a[i][j]));
+        t.push(Z::zero().sub(&c));
+    }
+    let size = support.iter().filter(|&&s| s).count();
+    let mut rhs = vec![Z::from_i64(1); m];
+    rhs.push(Z::from_i64(-i64::try_from(size).unwrap_or(i64::MAX)));
+    let mut tab = Tab::new(m + 1, cols, t, rhs, Z::from_i64(1), (0..m).collect());
+    // Phase 1: Dantzig's rule, lexicographic ratio test (no cycling), until the sum of the slacks
+    // in the support is 0 (rhs of the objective row 0) or optimal above 0 (the face is empty).
+    while !tab.rhs[m].is_zero() {
+        let entering = (0..cols)
+            .filter(|&j| !tab.is_basic(j) && tab.at(m, j).is_negative())
+            .min_by(|&j, &l| tab.at(m, j).cmp(tab.at(m, l)).then(j.cmp(&l)));
+        let Some(s) = entering else { return Ok(Vec::new()) };
+        let Some(r) = tab.lex_min_ratio(s) else {
+            return Err(Error::VerificationFailed("vertex enumeration: an unbounded phase-1 LP".into()));
+        };
+        tab.pivot(r, s, scratch);
+    }
+    // Slacks of the support left basic (at 0): pivot them out on any entry in a kept column, or
+    // drop their row when it has none (the equation is implied by the others).
+    let kept = |c: usize| c >= m || !support[c];
+    let mut drop = vec![false; m];
+    for (r, dropped) in drop.iter_mut().enumerate() {
+        if kept(tab.basis[r]) {
+            continue;
+        }
+        match (0..cols).find(|&c| kept(c) && !tab.is_basic(c) && !tab.at(r, c).is_zero()) {
+            Some(c) => tab.pivot(r, c, scratch),
+            None => *dropped = true,
+        }
+    }
+    // The face's own tableau: kept rows and columns, the current basis as the lexicographic start.
+    let keep_cols: Vec<usize> = (0..cols).filter(|&c| kept(c)).collect();
+    let mut new_index = vec![NONE; cols];
+    for (k, &c) in keep_cols.iter().enumerate() {
+        new_index[c] = k;
+    }
+    let rows: Vec<usize> = (0..m).filter(|&r| !drop[r]).collect();
+    let fcols = keep_cols.len();
+    let mut ft = Vec::with_capacity(rows.len() * fcols);
+    for &r in &rows {
+        ft.extend(keep_cols.iter().map(|&c| tab.at(r, c).clone()));
+    }
+    let frhs: Vec<Z> = rows.iter().map(|&r| tab.rhs[r].clone()).collect();
+    let fbasis: Vec<usize> = rows.iter().map(|&r| new_index[tab.basis[r]]).collect();
+    debug_assert!(fbasis.iter().all(|&b| b != NONE), "every kept row has a kept basic column");
+    let face = Tab::new(rows.len(), fcols, ft, frhs, tab.det.clone(), fbasis);
+    let words = fcols.div_ceil(64);
+    let y_cols: Range<usize> = (fcols - k)..fcols;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    search(face, |t| {
+        let zeros = bits(words, (0..fcols).filter(|&v| t.value(v).is_zero()));
+        if seen.insert(zeros) {
+            let mut y = vec![Z::zero(); n];
+            for (c, &j) in y_cols.clone().zip(replies) {
+                y[j] = t.value(c);
+            }
+            out.push(y);
+        }
+    });
+    Ok(out)
+}

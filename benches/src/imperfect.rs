@@ -28,6 +28,24 @@ pub fn imperfect_tree(
     chance_percent: u64,
     zero_sum: bool,
 ) -> Tree {
+    imperfect_tree_payoffs(seed, internal, max_actions, chance_percent, zero_sum, 9)
+}
+
+/// [`imperfect_tree`] with payoffs in `-max_payoff..=max_payoff`: small ranges give many ties
+/// (degenerate games, faces of optimal strategies), `max_payoff = 0` a game of zeros.
+///
+/// # Panics
+/// When `max_actions < 2` or `max_payoff` is negative or above `i64::MAX / 2`.
+#[must_use]
+pub fn imperfect_tree_payoffs(
+    seed: u64,
+    internal: usize,
+    max_actions: usize,
+    chance_percent: u64,
+    zero_sum: bool,
+    max_payoff: i64,
+) -> Tree {
+    assert!((0..=i64::MAX / 2).contains(&max_payoff), "a payoff range that fits");
     assert!(max_actions >= 2, "at least two actions");
     let mut rng = SplitMix64::new(seed);
     let mut b = TreeBuilder::new(format!("imperfect {seed}"), vec!["P1".into(), "P2".into()]);
@@ -46,8 +64,8 @@ pub fn imperfect_tree(
     let mut parts = Vec::new();
     while let Some((budget, depth, last)) = stack.pop() {
         if budget == 0 {
-            let u = rng.in_range(&(-9..=9));
-            let v = if zero_sum { -u } else { rng.in_range(&(-9..=9)) };
+            let u = rng.in_range(&(-max_payoff..=max_payoff));
+            let v = if zero_sum { -u } else { rng.in_range(&(-max_payoff..=max_payoff)) };
             b.terminal_values(&[Q::from_int(u), Q::from_int(v)]).expect("two payoffs");
             continue;
         }

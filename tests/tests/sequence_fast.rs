@@ -2,7 +2,7 @@
 //! verification, exact fallback) against the exact rational path and the reduced strategic form.
 
 use proptest::prelude::*;
-use redline_benches::imperfect::imperfect_tree;
+use redline_benches::imperfect::{imperfect_tree, imperfect_tree_payoffs};
 use redline_models::reduced;
 use redline_solver::sequence::{self, Options, Prior, Route};
 use redline_solver::strategic::lp;
@@ -26,6 +26,21 @@ proptest! {
         let r = reduced::reduce(&t).unwrap();
         let s = lp::solve(&r.game).unwrap();
         prop_assert_eq!(&f.payoffs[0], &s.equilibria[0].payoffs[0]);
+    }
+
+    /// Degenerate zero-sum games (payoffs in -1..=1 or all zero: ties, faces of optimal
+    /// strategies, information sets no optimal play reaches): the fast `lp` (interior-point guess
+    /// first) still answers exactly with the exact path's value.
+    #[test]
+    fn fast_lp_value_equals_exact_on_degenerate_trees(
+        seed in 0u64..1_000_000, internal in 1usize..16, chance in 0u64..40, max_payoff in 0i64..2,
+    ) {
+        let t = imperfect_tree_payoffs(seed, internal, 3, chance, true, max_payoff);
+        let (fast, _) = sequence::solve_lp_routed(&t, &Options::default()).unwrap();
+        let slow = sequence::solve_lp(&t, &exact()).unwrap();
+        let f = &fast.equilibria[0];
+        prop_assert!(f.regret.is_zero());
+        prop_assert_eq!(&f.payoffs[0], &slow.equilibria[0].payoffs[0]);
     }
 
     /// The fast `lcp` answer has zero regret, and when the float path did not fall back it is the
@@ -119,5 +134,19 @@ fn cli_prior_and_all() {
         let (code, _, err) = run_redline(&all);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(needle), "{err}");
+    }
+}
+
+/// Medium trees (a few hundred sequences, up to ~1,000 nodes): the interior-point guess gives the
+/// answer, the value is the exact path's where that is quick, and the degenerate variants too.
+#[test]
+fn lp_float_route_on_medium_trees() {
+    for seed in 0..4 {
+        for max_payoff in [1, 9] {
+            let t = imperfect_tree_payoffs(seed, 120, 3, 10, true, max_payoff);
+            let (sol, route) = sequence::solve_lp_routed(&t, &Options::default()).unwrap();
+            assert_eq!(route, Route::Float, "seed {seed}, payoffs to {max_payoff}");
+            assert!(sol.equilibria[0].regret.is_zero());
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! The float-first paths of `lp` and `lcp` on trees: floats find the supports (or the final basis),
 //! exact sparse algebra turns them into realisation plans, and the caller verifies those exactly.
 //!
-//! **Used by:** [`super::solve_lp`], [`super::solve_lcp`]. **Complexity:** the float LPs are solved
-//! by microlp (through good_lp; a sparse revised simplex), the float Lemke path by
-//! [`super::float_lemke`]; the exact step is one sparse elimination per player
-//! ([`super::sparse`]) of a system with a row per information set and per tight opponent sequence.
+//! **Used by:** [`super::solve_lp`], [`super::solve_lcp`]. **Complexity:** `lp`'s float LP is
+//! one sparse interior-point solve ([`super::ipm`], clarabel; close to linear in the tree on these
+//! tree-structured LPs), with microlp (through good_lp; a sparse revised simplex, faster than
+//! linear growth) as a second guess on small forms only; the float Lemke path is
+//! [`super::float_lemke`]; the exact step is one sparse elimination per player ([`super::sparse`]) of a system with a row per information set and per tight opponent sequence.
 //! **Reference:** ALGORITHMS.md §10–11; Koller, Megiddo & von Stengel (1996); Applegate, Cook, Dash
 //! & Espinoza (2007) (float LP, exact repair).
 //!
@@ -17,7 +18,15 @@
 //! solution is a candidate only; [`exact_plan`] checks that it is a realisation plan (non-negative,
 //! every plan constraint exact) and the caller checks that the pair has zero regret.
 //!
-//! **`lp`.** Player k's LP is `min w_0` over `z ≥ 0` (a realisation plan) and free `w` subject to
+//! **`lp`, interior point first.** [`super::ipm`] solves player 1's LP once; its primal is player
+//! 1's plan, the duals of the best-response rows player 2's. An interior-point solution tends to
+//! the relative interior of the optimal face, so its supports are the largest optimal ones and, by
+//! strict complementarity, the tight constraints are exactly the opponent's support: each player's
+//! exact system (support `S` = own float support, `T` = opponent's float support) has the optimal
+//! face's affine hull as solution set, and the free unknowns, set near the float point inside the
+//! face, give an optimal plan. Thresholds [`IPM_SUPPORT`] are tried in turn.
+//!
+//! **`lp`, microlp.** Player k's LP is `min w_0` over `z ≥ 0` (a realisation plan) and free `w` subject to
 //! the opponent's best-response constraints `w_own(τ) − Σ w_h' − (U_oppᵀ z)_τ ≥ 0` for every τ: the
 //! least the opponent can be held to. For constant-sum games its solution is an optimal strategy of
 //! player k. The support of `z` (entries above [`Tolerances::support`] of their parent's) is `S`;
@@ -52,7 +61,7 @@ impl Tolerances {
 
 /// Which opponent sequence's constraint comes from which entries: per opponent sequence τ, the
 /// indices of the payoff entries with `s_opp = τ`.
-fn entries_by(form: &SequenceForm, k: usize) -> Vec<Vec<usize>> {
+pub(crate) fn entries_by(form: &SequenceForm, k: usize) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); form.n_seq[k]];
     for (i, e) in form.entries.iter().enumerate() {
         out[if k == 0 { e.s1 } else { e.s2 } as usize].push(i);
@@ -62,7 +71,7 @@ fn entries_by(form: &SequenceForm, k: usize) -> Vec<Vec<usize>> {
 
 /// For each of player `k`'s sequences, the row of `w` it belongs to: 0 for the empty sequence,
 /// `1 + j` for the sequences of information set `j`.
-fn own_row(form: &SequenceForm, k: usize) -> Vec<u32> {
+pub(crate) fn own_row(form: &SequenceForm, k: usize) -> Vec<u32> {
     let mut o = vec![0u32; form.n_seq[k]];
     for (j, inf) in form.infosets[k].iter().enumerate() {
         for a in 0..inf.n_actions {
@@ -361,9 +370,65 @@ pub(crate) fn nearby(x: f64) -> Q {
     if k1 == 0 { Q::zero() } else { Q::ratio(h1, k1).unwrap_or_else(Q::zero) }
 }
 
-/// `lp`'s float path: both players' float LPs, then the exact plans (module docs), or `None` when a
-/// float LP fails or no guess gives realisation plans (the caller verifies the pair).
-pub(crate) fn lp_plans(form: &SequenceForm, tol: Tolerances) -> Option<[Vec<Q>; 2]> {
+/// The behaviour-probability thresholds tried, in order, on the interior-point guess
+/// ([`super::ipm`]): a sequence is in the support when its float plan entry exceeds this fraction
+/// of its parent's. Interior-point iterates leave entries of order 1e-9 on sequences outside every
+/// optimal support, so the first is well above them and well below the probabilities that
+/// random-payoff games give; the others are for guesses on badly scaled trees.
+const IPM_SUPPORT: [f64; 3] = [1e-6, 1e-4, 1e-8];
+
+/// The largest sequence form (both players' sequences) on which `lp` tries microlp's
+/// vertex after the interior-point guesses fail: microlp's time grows faster than linearly
+/// (measured 0.25–0.65 s per player at ~5,000 sequences, unfinished after 250 s at ~50,000).
+pub(crate) const MICROLP_MAX_SEQUENCES: usize = 12_000;
+
+/// `lp`'s float path: candidate pairs of exact plans, each passed to `accept` (the caller's exact
+/// verification) until one is accepted. First the interior-point guess ([`super::ipm`]): player
+/// k's support is its float support and the opponent's tight constraints are the opponent's
+/// float support (strict complementarity), repaired if needed ([`repaired_plan`]), for each
+/// threshold of [`IPM_SUPPORT`]; then, on forms of at most `max_microlp` sequences (both
+/// players'), microlp's vertex of each player's LP. `None` when no candidate is accepted.
+pub(crate) fn lp_first<T>(
+    form: &SequenceForm,
+    tol: Tolerances,
+    max_microlp: usize,
+    accept: &mut dyn FnMut(&[Vec<Q>; 2]) -> Option<T>,
+) -> Option<T> {
+    if let Some(guess) = super::ipm::lp_guess(form) {
+        let mut tried: Vec<[Vec<bool>; 2]> = Vec::new();
+        for t in IPM_SUPPORT {
+            let supports =
+                [float_support(form, 0, &guess.plans[0], t), float_support(form, 1, &guess.plans[1], t)];
+            if tried.contains(&supports) {
+                continue;
+            }
+            let floats = |k: usize| (&guess.plans[k][..], &guess.values[k][..]);
+            let plain = [0, 1].map(|k| exact_plan(form, k, &supports[k], &supports[1 - k], Some(floats(k))));
+            if let [Some(a), Some(b)] = &plain {
+                if let Some(r) = accept(&[a.clone(), b.clone()]) {
+                    return Some(r);
+                }
+            }
+            let fixed = [0, 1].map(|k| repaired_plan(form, k, &supports[k], &supports[1 - k], floats(k)));
+            if let [Some(a), Some(b)] = fixed {
+                if plain[0].as_ref() != Some(&a) || plain[1].as_ref() != Some(&b) {
+                    if let Some(r) = accept(&[a, b]) {
+                        return Some(r);
+                    }
+                }
+            }
+            tried.push(supports);
+        }
+    }
+    if form.n_seq[0] + form.n_seq[1] > max_microlp {
+        return None;
+    }
+    accept(&microlp_plans(form, tol)?)
+}
+
+/// microlp's vertices of both players' LPs, then the exact plans (module docs), or `None` when a
+/// float LP fails or no guess gives realisation plans.
+fn microlp_plans(form: &SequenceForm, tol: Tolerances) -> Option<[Vec<Q>; 2]> {
     let (z0, w0, slack0) = float_lp(form, 0)?;
     let (z1, w1, slack1) = float_lp(form, 1)?;
     let floats: [(&[f64], &[f64]); 2] = [(&z0, &w0), (&z1, &w1)];

@@ -23,6 +23,7 @@
 pub mod beliefs;
 mod fast;
 mod float_lemke;
+mod ipm;
 pub mod lemke;
 pub mod regret;
 pub mod sparse;
@@ -426,12 +427,12 @@ fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<(S
     let mut route = Route::Exact;
     if options.float {
         let tol = fast::Tolerances::new(options);
-        let guess = if method == "lp" {
-            fast::lp_plans(&form, tol)
+        let found = if method == "lp" {
+            fast::lp_first(&form, tol, fast::MICROLP_MAX_SEQUENCES, &mut |plans| verified(tree, &form, plans))
         } else {
-            fast::lcp_plans(&form, &priors, options)
+            fast::lcp_plans(&form, &priors, options).and_then(|plans| verified(tree, &form, &plans))
         };
-        if let Some(e) = guess.and_then(|plans| verified(tree, &form, &plans)) {
+        if let Some(e) = found {
             return Ok((Solution { equilibria: vec![e], complete: false }, Route::Float));
         }
         route = Route::Fallback;

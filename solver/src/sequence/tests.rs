@@ -101,3 +101,48 @@ fn refuses_imperfect_recall() {
     let err = solve_lcp(&t, &Options::default()).unwrap_err();
     assert!(err.to_string().contains("`forget`"), "{err}");
 }
+
+/// A zero-sum matrix game as a tree: A picks a row, B a column without seeing it.
+fn matrix_tree(rows: &[Vec<i64>]) -> Tree {
+    let mut b = TreeBuilder::new("M", vec!["A".into(), "B".into()]);
+    let labels = |n: usize| (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>();
+    let ra = b.actions(&labels(rows.len())).unwrap();
+    let ca = b.actions(&labels(rows[0].len())).unwrap();
+    let hb = b.infoset(1, "B", ca).unwrap();
+    b.decision_new(0, ra).unwrap();
+    for row in rows {
+        b.decision(hb).unwrap();
+        for &u in row {
+            b.terminal_values(&[Q::from_int(u), Q::from_int(-u)]).unwrap();
+        }
+    }
+    b.finish().unwrap()
+}
+
+/// The interior-point guess alone (microlp switched off) answers exactly: pennies, the game with a
+/// zero-probability branch, and random matrix games, degenerate ones (payoffs in -1..=1, ties and
+/// dominated rows) included; the value is the exact path's.
+#[test]
+fn interior_point_guess_alone_is_exact() {
+    let mut trees = vec![pennies()];
+    let mut state = 11u64;
+    let mut next = |m: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % m) as i64
+    };
+    for (n, range) in [(3usize, 3), (4, 2), (5, 10), (6, 2), (3, 1)] {
+        let m = 2 + next(4) as usize;
+        let rows: Vec<Vec<i64>> =
+            (0..n).map(|_| (0..m).map(|_| next(range) - range as i64 / 2).collect()).collect();
+        trees.push(matrix_tree(&rows));
+    }
+    let exact = Options { float: false, ..Options::default() };
+    for (i, t) in trees.iter().enumerate() {
+        let form = SequenceForm::new(t, 0, [0, 1], &|_| None, "lp").unwrap();
+        let tol = fast::Tolerances::new(&Options::default());
+        let e = fast::lp_first(&form, tol, 0, &mut |plans| verified(t, &form, plans))
+            .unwrap_or_else(|| panic!("tree {i}: the interior-point guess failed"));
+        let slow = solve_lp(t, &exact).unwrap();
+        assert_eq!(e.payoffs, slow.equilibria[0].payoffs, "tree {i}");
+    }
+}

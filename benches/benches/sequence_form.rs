@@ -6,15 +6,21 @@
 //!   fallback);
 //! - `sequence_form/lp-exact`, `lcp-exact`: the exact rational path alone (`Options::float` off);
 //!
-//! for about 10^2 and 10^3 nodes; with `REDLINE_BENCH_LARGE=1` also 10^4 and 10^5 nodes (the exact
-//! baselines there, and `lcp` at all, take far too long today: measured single solves on a shared
-//! 2-core machine, seed 7: `lp` float path 27 ms at 955 nodes (exact path 7.9 s), 0.6–1.5 s at
-//! ~9,800 nodes (seeds 7–9, microlp about 0.25–0.65 s per player); `lcp` float Lemke 2.4 s at 468
-//! nodes, no faster than the exact path (2.7 s): Lemke's path is ~2,500 pivots there and the
-//! sparse float rows fill in). Each timing includes building the sequence form, the solve and the
-//! exact verification. Run with
-//! `cargo bench -p redline-benches --bench sequence_form -- --warm-up-time 1 --measurement-time 3`;
-//! the same trees as `.efg` files for `compare.py`: `cargo run --release -p redline-benches
+//! for about 10^2 and 10^3 nodes; with `REDLINE_BENCH_CPU=1` the figures are the benchmark
+//! thread's CPU time (`common/cpu_time.rs`); with `REDLINE_BENCH_LARGE=1` also 10^4 and 10^5 nodes (the exact
+//! baselines there, and `lcp` at all, take far too long today: select `lp` alone with the filter
+//! `'sequence_form/lp/'`). Measured single solves on a shared 2-core machine, seed 7, whole
+//! process CPU time (docs/performance.md): `lp` 13 ms at 955 nodes (exact path 7.9 s), 122 ms at
+//! 9,820 nodes, 1.65 s at 98,094 nodes (one sparse interior-point solve by clarabel, then the
+//! exact step and verification; with microlp it was 337 ms at 9,820 nodes and unfinished after
+//! 250 s at 98,094); `lcp` float Lemke 2.4 s at 468 nodes, no faster than the exact path (2.7 s):
+//! Lemke's path is ~2,500 pivots there and the sparse float rows fill in. Each timing includes
+//! building the sequence form, the solve and the exact verification. Run with
+//! `cargo bench -p redline-benches --bench sequence_form -- --warm-up-time 1 --measurement-time 3`,
+//! and the large `lp` cases with `REDLINE_BENCH_LARGE=1 REDLINE_BENCH_CPU=1 cargo bench -p
+//! redline-benches --bench sequence_form -- --warm-up-time 1 --measurement-time 3
+//! 'sequence_form/lp/'`; the same trees as `.efg` files for `compare.py`: `cargo run --release -p
+//! redline-benches
 //! --example imperfect_efg -- DIR`.
 
 // The tree sizes go to stderr next to criterion's output; the workspace warns on printing to keep the
@@ -24,14 +30,18 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion};
 use redline_benches::imperfect::imperfect_tree;
 use redline_solver::sequence::{self, Options, SequenceForm};
 
 /// Internal-node budgets: about 2.5 nodes per internal node, so these give ~10^2 … ~10^5 nodes.
 const SIZES: [(usize, &str); 4] = [(40, "1e2"), (400, "1e3"), (4000, "1e4"), (40_000, "1e5")];
 
-fn bench(c: &mut Criterion) {
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
+fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let large = std::env::var_os("REDLINE_BENCH_LARGE").is_some();
     let mut group = c.benchmark_group("sequence_form");
     group.sample_size(10).measurement_time(Duration::from_secs(5));
@@ -57,5 +67,14 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+fn main() {
+    if cpu_time::wanted() {
+        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    }
+}

@@ -371,11 +371,12 @@ pub(crate) fn nearby(x: f64) -> Q {
 }
 
 /// The behaviour-probability thresholds tried, in order, on the interior-point guess
-/// ([`super::ipm`]): a sequence is in the support when its float plan entry exceeds this fraction
-/// of its parent's. Interior-point iterates leave entries of order 1e-9 on sequences outside every
-/// optimal support, so the first is well above them and well below the probabilities that
-/// random-payoff games give; the others are for guesses on badly scaled trees.
-const IPM_SUPPORT: [f64; 3] = [1e-6, 1e-4, 1e-8];
+/// ([`super::ipm`]), as multiples of [`Tolerances::support`]: a sequence is in the support when
+/// its float plan entry exceeds the threshold times its parent's. With the default tolerance 1e-9
+/// they are 1e-6, 1e-4 and 1e-8: interior-point iterates leave entries of order 1e-9 on sequences
+/// outside every optimal support, so the first is well above them and well below the
+/// probabilities that random-payoff games give; the others are for badly scaled trees.
+const IPM_SUPPORT: [f64; 3] = [1e3, 1e5, 10.0];
 
 /// The largest sequence form (both players' sequences) on which `lp` tries microlp's
 /// vertex after the interior-point guesses fail: microlp's time grows faster than linearly
@@ -396,7 +397,8 @@ pub(crate) fn lp_first<T>(
 ) -> Option<T> {
     if let Some(guess) = super::ipm::lp_guess(form) {
         let mut tried: Vec<[Vec<bool>; 2]> = Vec::new();
-        for t in IPM_SUPPORT {
+        for m in IPM_SUPPORT {
+            let t = m * tol.support;
             let supports =
                 [float_support(form, 0, &guess.plans[0], t), float_support(form, 1, &guess.plans[1], t)];
             if tried.contains(&supports) {

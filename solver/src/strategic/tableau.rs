@@ -32,7 +32,6 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Rem, Sub};
 
-use num_traits::ToPrimitive;
 use redline_models::number::Q;
 
 /// The exact integer operations the tableaux need.
@@ -217,6 +216,9 @@ where
         }
     }
     fn from_integral_q(q: &Q) -> Self {
+        if let Some(v) = q.floor_i64() {
+            return Mixed::Small(v);
+        }
         // The floor is a `BigInt`, rebuilt from its 32-bit digits because the type cannot be named
         // here (see the module docs).
         let (_, digits) = q.floor().to_u32_digits();
@@ -330,7 +332,7 @@ impl Int for Word {
         Q::from_int(self.0)
     }
     fn from_integral_q(q: &Q) -> Self {
-        match q.floor().to_i64() {
+        match q.floor_i64() {
             Some(v) => Word(v),
             None => {
                 WORD_OVERFLOW.with(|f| f.set(true));

@@ -449,6 +449,17 @@ mod tests {
         assert!(!s.equilibria.is_empty());
     }
 
+    /// Denominators beyond a machine word (the lcm scale overflows, divisors become 0 in words):
+    /// the big-integer path answers, nothing panics.
+    #[test]
+    fn huge_denominators_fall_back_to_big_integers() {
+        let mut g = game_of(2, 2, &[1, 1, 1, 1, 1, 1, 1, 1]);
+        let tiny: Q = "0.00000000000000000001".parse().unwrap();
+        g.set_payoffs(&[0, 1], &[tiny.clone(), Q::one()]).unwrap();
+        g.set_payoffs(&[1, 0], &[Q::one(), tiny]).unwrap();
+        assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+    }
+
     use proptest::prelude::{Just, ProptestConfig, Strategy};
 
     /// `(m, n, payoffs)` with `m, n` up to `max` and both players' payoffs in `range`.

@@ -289,6 +289,10 @@ impl Word {
     /// `v / d` for the exact quotient of a pivot kernel: in `i64` when `v` fits (the common case,
     /// much cheaper than an `i128` division).
     fn div_i128(v: i128, d: i64) -> Word {
+        if d == 0 {
+            // Only after an overflow turned a divisor into 0: the attempt is void anyway.
+            return Word::from_i128(i128::MAX);
+        }
         match i64::try_from(v) {
             // i64::MIN / −1 overflows i64: checked.
             Ok(s) => match s.checked_div(d) {
@@ -326,7 +330,11 @@ impl Int for Word {
         Word::div_i128(i128::from(self.0), o.0)
     }
     fn rem(&self, o: &Self) -> Self {
-        Word::from_i128(i128::from(self.0) % i128::from(o.0))
+        match o.0 {
+            // As in `div_i128`.
+            0 => Word::from_i128(i128::MAX),
+            d => Word::from_i128(i128::from(self.0) % i128::from(d)),
+        }
     }
     fn to_q(&self) -> Q {
         Q::from_int(self.0)
@@ -623,6 +631,10 @@ mod tests {
             in_words(|| Word::from_integral_q(&"123456789012345678901234567890".parse().unwrap())),
             None
         );
+        // A divisor zeroed by an earlier overflow voids the attempt instead of panicking.
+        assert_eq!(in_words(|| Word(5).div_exact(&Word(0))), None);
+        assert_eq!(in_words(|| Word(5).rem(&Word(0))), None);
+        assert_eq!(in_words(|| Word(5).mul_sub_div(&Word(1), &Word(1), &Word(1), &Word(0))), None);
         assert!(!Word::overflowed());
         assert_eq!(in_words(|| Word::from_integral_q(&"-98765".parse().unwrap())), Some(Word(-98765)));
     }

@@ -271,6 +271,16 @@ impl Q {
         Q::one().checked_div(self)
     }
 
+    /// The largest integer not above the value, when it fits `i64` (no big integer is built for
+    /// values stored inline).
+    #[must_use]
+    pub fn floor_i64(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Small(n, d) => Some(n.div_floor(&d.get())),
+            Repr::Big(_) => self.floor().to_i64(),
+        }
+    }
+
     /// The largest integer not above the value.
     #[must_use]
     pub fn floor(&self) -> BigInt {
@@ -427,6 +437,17 @@ fn parse_decimal(t: &str, whole: &str) -> Result<Q, ParseNumberError> {
         exp = if eneg { -v } else { v };
     }
     exp -= frac_part.len() as i64;
+    // Up to 18 digits and 10^18 fit i64: no big integers, no allocation (every payoff of a typical
+    // `.nfg` file takes this path).
+    if int_part.len() + frac_part.len() <= 18 && exp.unsigned_abs() <= 18 {
+        let v = int_part.bytes().chain(frac_part.bytes()).fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+        let v = if negative { -v } else { v };
+        let scale = 10i64.pow(exp.unsigned_abs() as u32);
+        let q = if exp >= 0 { v.checked_mul(scale).map(Q::from_int) } else { Q::ratio(v, scale) };
+        if let Some(q) = q {
+            return Ok(q);
+        }
+    }
     let digits = format!("{int_part}{frac_part}");
     let digits = digits.trim_start_matches('0');
     if digits.is_empty() {
@@ -681,6 +702,24 @@ mod tests {
     }
 
     #[test]
+    fn floor_i64_matches_floor() {
+        for text in [
+            "-7/2",
+            "7/2",
+            "0",
+            "-1",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "123456789012345678901234567890",
+            "-1/3",
+        ] {
+            let q: Q = text.parse().unwrap();
+            assert_eq!(q.floor_i64(), q.floor().to_i64(), "{text}");
+        }
+        assert_eq!(Q::ratio(-7, 2).unwrap().floor_i64(), Some(-4));
+    }
+
+    #[test]
     fn parses_integers() {
         check("-3", "-3");
         check("+7", "7");
@@ -775,6 +814,37 @@ mod tests {
             proptest::prop_assert_eq!((&x * &y).to_big(), &bx * &by);
             proptest::prop_assert_eq!(x.cmp(&y), bx.cmp(&by));
             proptest::prop_assert_eq!(Q::parse_exact(&x.to_string()).unwrap(), x);
+        }
+
+        /// Decimal text on both sides of the machine-word fast path (up to 18 digits, exponents up
+        /// to 18) against the value built with big integers.
+        #[test]
+        fn decimals_match_big(
+            negative in proptest::bool::ANY,
+            int_part in "[0-9]{0,12}",
+            frac_part in "[0-9]{0,12}",
+            exp in proptest::option::of(-25i64..25),
+        ) {
+            proptest::prop_assume!(!(int_part.is_empty() && frac_part.is_empty()));
+            let mut text = format!("{}{int_part}", if negative { "-" } else { "" });
+            if !frac_part.is_empty() {
+                text = format!("{text}.{frac_part}");
+            }
+            if let Some(e) = exp {
+                text = format!("{text}e{e}");
+            }
+            let digits: BigInt = format!("0{int_part}{frac_part}").parse().unwrap();
+            let digits = if negative { -digits } else { digits };
+            let e = exp.unwrap_or(0) - frac_part.len() as i64;
+            let ten = BigInt::from(10);
+            let want = if e >= 0 {
+                BigRational::from_integer(digits * num_traits::pow(ten, e as usize))
+            } else {
+                BigRational::new(digits, num_traits::pow(ten, (-e) as usize))
+            };
+            let got = Q::parse_exact(&text).unwrap();
+            proptest::prop_assert_eq!(got.to_big(), want.clone());
+            proptest::prop_assert_eq!(got, Q::from_big(want));
         }
     }
 }

@@ -178,6 +178,13 @@ impl StrategicGame {
     /// # Errors
     /// The wrong number of payoffs.
     pub fn set_payoffs(&mut self, profile: &[usize], payoffs: &[Q]) -> Result<(), Error> {
+        // Plain numbers into a game without expressions: stored as they are (what evaluating
+        // constant expressions gives), without building expressions.
+        if self.exprs.is_none() && payoffs.len() == self.players.len() {
+            let at = self.profile_index(profile) * payoffs.len();
+            self.payoffs[at..at + payoffs.len()].clone_from_slice(payoffs);
+            return Ok(());
+        }
         let exprs: Vec<Expr> = payoffs.iter().map(|q| Expr::number(q.clone())).collect();
         self.set_payoff_exprs(profile, exprs)
     }

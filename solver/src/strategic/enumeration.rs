@@ -33,7 +33,7 @@ use redline_models::strategic::StrategicGame;
 use super::lemke_howson::polytopes;
 #[cfg(test)]
 use super::tableau::Tableau;
-use super::tableau::{Int, witness};
+use super::tableau::{Int, Word, in_words, witness};
 use super::{Bimatrix, MixedEquilibrium, Solution, faces, sort_dedup, two_player};
 use crate::error::Error;
 
@@ -60,7 +60,11 @@ use crate::error::Error;
 /// [`Error::VerificationFailed`] if a result fails the exact check (a bug).
 pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
     let (a, b) = two_player(game, "enum")?;
-    let equilibria = run(&Bimatrix::new(&a, &b), witness())?;
+    // Machine words first (exact while nothing overflows), big integers when something did.
+    let equilibria = match in_words(|| run(&Bimatrix::new(&a, &b), Word(0))) {
+        Some(found) => found?,
+        None => run(&Bimatrix::new(&a, &b), witness())?,
+    };
     Ok(Solution { equilibria, complete: true })
 }
 
@@ -433,6 +437,29 @@ mod tests {
         assert_eq!(solve(&g).unwrap().equilibria, old(&g));
     }
 
+    /// A game whose payoffs overflow machine words in the first pivot: the big-integer path answers.
+    #[test]
+    fn word_overflow_falls_back_to_big_integers() {
+        let big = 1i64 << 62;
+        let g = game_of(2, 2, &[big, 1, 0, big - 1, 3, big, big - 5, 2]);
+        let (a, b) = two_player(&g, "enum").unwrap();
+        assert!(in_words(|| run(&Bimatrix::new(&a, &b), Word(0))).is_none(), "the words overflow");
+        let s = solve(&g).unwrap();
+        assert_eq!(s.equilibria, old(&g));
+        assert!(!s.equilibria.is_empty());
+    }
+
+    /// Denominators beyond a machine word (the lcm scale overflows, divisors become 0 in words):
+    /// the big-integer path answers, nothing panics.
+    #[test]
+    fn huge_denominators_fall_back_to_big_integers() {
+        let mut g = game_of(2, 2, &[1, 1, 1, 1, 1, 1, 1, 1]);
+        let tiny: Q = "0.00000000000000000001".parse().unwrap();
+        g.set_payoffs(&[0, 1], &[tiny.clone(), Q::one()]).unwrap();
+        g.set_payoffs(&[1, 0], &[Q::one(), tiny]).unwrap();
+        assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+    }
+
     use proptest::prelude::{Just, ProptestConfig, Strategy};
 
     /// `(m, n, payoffs)` with `m, n` up to `max` and both players' payoffs in `range`.
@@ -462,6 +489,16 @@ mod tests {
         #[test]
         fn agrees_with_the_old_method_wide_payoffs(
             (m, n, values) in games(6, -50i64..=50)
+        ) {
+            let g = game_of(m, n, &values);
+            proptest::prop_assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+        }
+
+        /// Payoffs so large that the machine-word attempt overflows on most games (and the big-integer
+        /// path takes over) or only on some: the same set either way.
+        #[test]
+        fn agrees_with_the_old_method_huge_payoffs(
+            (m, n, values) in games(4, -(1i64 << 40)..=(1i64 << 40))
         ) {
             let g = game_of(m, n, &values);
             proptest::prop_assert_eq!(solve(&g).unwrap().equilibria, old(&g));

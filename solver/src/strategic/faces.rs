@@ -26,8 +26,9 @@
 //! tableau is then negated to keep its determinant positive), or their rows are dropped when
 //! redundant.
 
-use std::collections::HashSet;
 use std::ops::Range;
+
+use foldhash::HashSet;
 
 use super::Bimatrix;
 use super::tableau::Int;
@@ -127,14 +128,19 @@ impl<Z: Int> Tab<Z> {
     }
 
     /// Pivots on `(r, s)` (`t_rs ≠ 0`; when negative, the tableau is negated afterwards so that
-    /// `det` stays positive). `pivot_row` is scratch space.
-    fn pivot(&mut self, r: usize, s: usize, pivot_row: &mut Vec<Z>) {
+    /// `det` stays positive).
+    fn pivot(&mut self, r: usize, s: usize, scratch: &mut Scratch<Z>) {
         let cols = self.cols;
         let piv = self.at(r, s).clone();
         let leave = self.basis[r];
         let one = self.det == Z::from_i64(1);
+        let Scratch { row: pivot_row, cols: update } = scratch;
         pivot_row.clear();
         pivot_row.extend_from_slice(&self.t[r * cols..(r + 1) * cols]);
+        // Basic columns other than the leaving one stay unit columns (times det): only the
+        // non-basic columns other than `s`, and the leaving one, change.
+        update.clear();
+        update.extend((0..cols).filter(|&j| j != s && (self.row_of[j] == NONE || j == leave)));
         let rhs_r = self.rhs[r].clone();
         for i in 0..self.all_rows {
             if i == r {
@@ -142,11 +148,7 @@ impl<Z: Int> Tab<Z> {
             }
             let row = &mut self.t[i * cols..(i + 1) * cols];
             let f = row[s].clone();
-            for j in 0..cols {
-                // Basic columns other than the leaving one stay unit columns (times det).
-                if j == s || (self.row_of[j] != NONE && j != leave) {
-                    continue;
-                }
+            for &j in update.iter() {
                 row[j] = if f.is_zero() {
                     let v = row[j].mul(&piv);
                     if one { v } else { v.div_exact(&self.det) }
@@ -182,6 +184,20 @@ impl<Z: Int> Tab<Z> {
     }
 }
 
+/// Scratch space of [`Tab::pivot`], reused across pivots.
+struct Scratch<Z> {
+    /// A copy of the pivot row.
+    row: Vec<Z>,
+    /// The columns a pivot updates.
+    cols: Vec<usize>,
+}
+
+impl<Z> Scratch<Z> {
+    fn new() -> Scratch<Z> {
+        Scratch { row: Vec::new(), cols: Vec::new() }
+    }
+}
+
 /// A set of column indices as a bit set.
 fn bits(words: usize, vars: impl Iterator<Item = usize>) -> Box<[u64]> {
     let mut set = vec![0u64; words].into_boxed_slice();
@@ -197,12 +213,15 @@ fn bits(words: usize, vars: impl Iterator<Item = usize>) -> Box<[u64]> {
 /// pivot).
 fn search<Z: Int>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let words = start.cols.div_ceil(64);
-    let mut seen: HashSet<Box<[u64]>> = HashSet::new();
+    let mut seen: HashSet<Box<[u64]>> = HashSet::default();
     seen.insert(bits(words, start.basis.iter().copied()));
     let mut stack = vec![start];
     let mut spare: Vec<Tab<Z>> = Vec::new();
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::new();
     while let Some(t) = stack.pop() {
+        if Z::overflowed() {
+            return;
+        }
         visit(&t);
         let mut basis = bits(words, t.basis.iter().copied());
         for s in 0..t.cols {
@@ -263,7 +282,7 @@ fn pairs<Z: Int>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Result<Vec<
     }
     let p = Tab::new(n, cols, t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
     let words = cols.div_ceil(64);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut vertices: Vec<Vec<Z>> = Vec::new();
     search(p, |t| {
         let zeros = bits(words, (0..cols).filter(|&v| t.value(v).is_zero()));
@@ -278,7 +297,7 @@ fn pairs<Z: Int>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Result<Vec<
         }
     });
     let mut out = Vec::new();
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::new();
     for v in vertices {
         let (x, best) = v.split_at(m);
         let support: Vec<bool> = x.iter().map(Int::is_positive).collect();
@@ -296,7 +315,7 @@ fn face_vertices<Z: Int>(
     a: &[Vec<Z>],
     support: &[bool],
     replies: &[usize],
-    scratch: &mut Vec<Z>,
+    scratch: &mut Scratch<Z>,
 ) -> Result<Vec<Vec<Z>>, Error> {
     let m = a.len();
     let n = a.first().map_or(0, Vec::len);
@@ -322,7 +341,7 @@ fn face_vertices<Z: Int>(
     let mut tab = Tab::new(m + 1, cols, t, rhs, Z::from_i64(1), (0..m).collect());
     // Phase 1: Dantzig's rule, lexicographic ratio test (no cycling), until the sum of the slacks
     // in the support is 0 (rhs of the objective row 0) or optimal above 0 (the face is empty).
-    while !tab.rhs[m].is_zero() {
+    while !tab.rhs[m].is_zero() && !Z::overflowed() {
         let entering = (0..cols)
             .filter(|&j| !tab.is_basic(j) && tab.at(m, j).is_negative())
             .min_by(|&j, &l| tab.at(m, j).cmp(tab.at(m, l)).then(j.cmp(&l)));
@@ -363,7 +382,7 @@ fn face_vertices<Z: Int>(
     let face = Tab::new(rows.len(), fcols, ft, frhs, tab.det.clone(), fbasis);
     let words = fcols.div_ceil(64);
     let y_cols: Range<usize> = (fcols - k)..fcols;
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     search(face, |t| {
         let zeros = bits(words, (0..fcols).filter(|&v| t.value(v).is_zero()));

@@ -27,6 +27,7 @@
 //! `modular`; the generic form is kept because nothing is gained by rewriting it as an alias.)
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Rem, Sub};
@@ -79,6 +80,11 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     /// `(self·a − b·c) / d` for an exact division.
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         self.mul_sub(a, b, c).div_exact(d)
+    }
+    /// True when an operation of this type has lost exactness since the last [`in_words`] began
+    /// ([`Word`] only): long loops stop early, their result is discarded anyway.
+    fn overflowed() -> bool {
+        false
     }
 }
 
@@ -210,6 +216,9 @@ where
         }
     }
     fn from_integral_q(q: &Q) -> Self {
+        if let Some(v) = q.floor_i64() {
+            return Mixed::Small(v);
+        }
         // The floor is a `BigInt`, rebuilt from its 32-bit digits because the type cannot be named
         // here (see the module docs).
         let (_, digits) = q.floor().to_u32_digits();
@@ -247,6 +256,110 @@ where
                 Self::from_big(&v / &*d.big())
             }
         }
+    }
+}
+
+thread_local! {
+    /// Set by any [`Word`] operation whose exact result does not fit `i64`; read and cleared by
+    /// [`in_words`].
+    static WORD_OVERFLOW: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A machine-word integer for the fast first attempt of a solver: every operation is exact while
+/// its result fits `i64` (products and pivot kernels are computed in `i128`), and one that does not
+/// raises a per-thread overflow flag and yields 0. Results computed in words are therefore exact
+/// whenever the flag stays down, and worthless otherwise: run such code through [`in_words`], which
+/// discards them when the flag went up. Unlike [`Mixed`], a `Word` is `Copy` and a tableau of them
+/// clones by `memcpy` and drops for free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Word(pub(crate) i64);
+
+impl Word {
+    /// `v` as a word, raising the overflow flag (and giving 0) when it does not fit.
+    fn from_i128(v: i128) -> Word {
+        match i64::try_from(v) {
+            Ok(s) => Word(s),
+            Err(_) => {
+                WORD_OVERFLOW.with(|f| f.set(true));
+                Word(0)
+            }
+        }
+    }
+
+    /// `v / d` for the exact quotient of a pivot kernel: in `i64` when `v` fits (the common case,
+    /// much cheaper than an `i128` division).
+    fn div_i128(v: i128, d: i64) -> Word {
+        if d == 0 {
+            // Only after an overflow turned a divisor into 0: the attempt is void anyway.
+            return Word::from_i128(i128::MAX);
+        }
+        match i64::try_from(v) {
+            // i64::MIN / −1 overflows i64: checked.
+            Ok(s) => match s.checked_div(d) {
+                Some(q) => Word(q),
+                None => Word::from_i128(i128::from(s) / i128::from(d)),
+            },
+            Err(_) => Word::from_i128(v / i128::from(d)),
+        }
+    }
+}
+
+/// Runs `f` on [`Word`]s: `Some` of its result when no word operation overflowed, `None` when one
+/// did (the caller then runs the exact big-integer path). The flag is per thread, so parallel
+/// callers do not disturb each other.
+pub(crate) fn in_words<T>(f: impl FnOnce() -> T) -> Option<T> {
+    WORD_OVERFLOW.with(|flag| flag.set(false));
+    let out = f();
+    if WORD_OVERFLOW.with(|flag| flag.replace(false)) { None } else { Some(out) }
+}
+
+impl Int for Word {
+    fn from_i64(v: i64) -> Self {
+        Word(v)
+    }
+    fn add(&self, o: &Self) -> Self {
+        Word::from_i128(i128::from(self.0) + i128::from(o.0))
+    }
+    fn sub(&self, o: &Self) -> Self {
+        Word::from_i128(i128::from(self.0) - i128::from(o.0))
+    }
+    fn mul(&self, o: &Self) -> Self {
+        Word::from_i128(i128::from(self.0) * i128::from(o.0))
+    }
+    fn div_exact(&self, o: &Self) -> Self {
+        Word::div_i128(i128::from(self.0), o.0)
+    }
+    fn rem(&self, o: &Self) -> Self {
+        match o.0 {
+            // As in `div_i128`.
+            0 => Word::from_i128(i128::MAX),
+            d => Word::from_i128(i128::from(self.0) % i128::from(d)),
+        }
+    }
+    fn to_q(&self) -> Q {
+        Q::from_int(self.0)
+    }
+    fn from_integral_q(q: &Q) -> Self {
+        match q.floor_i64() {
+            Some(v) => Word(v),
+            None => {
+                WORD_OVERFLOW.with(|f| f.set(true));
+                Word(0)
+            }
+        }
+    }
+    fn sign(&self) -> Ordering {
+        self.0.cmp(&0)
+    }
+    fn overflowed() -> bool {
+        WORD_OVERFLOW.with(Cell::get)
+    }
+    fn mul_sub(&self, a: &Self, b: &Self, c: &Self) -> Self {
+        // |x·y|, |z·w| ≤ 2^126, so the difference fits i128.
+        Word::from_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0))
+    }
+    fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
+        Word::div_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d.0)
     }
 }
 
@@ -499,6 +612,31 @@ mod tests {
 
     fn z<Z: Int>(_w: &Z, v: i64) -> Z {
         Z::from_i64(v)
+    }
+
+    #[test]
+    fn words_are_exact_or_flag_overflow() {
+        // Exact results come back.
+        let ok = in_words(|| {
+            let (a, b, c, d) = (Word(i64::MAX), Word(3), Word(i64::MAX - 1), Word(3));
+            (a.mul_sub_div(&b, &c, &d, &Word(3)), Word(-7).div_exact(&Word(2)), Word(i64::MIN).rem(&Word(-1)))
+        });
+        assert_eq!(ok, Some((Word(1), Word(-3), Word(0))));
+        // Any result outside i64 discards the whole computation, and the flag is cleared after.
+        assert_eq!(in_words(|| Word(i64::MAX).add(&Word(1))), None);
+        assert_eq!(in_words(|| Word(1 << 32).mul(&Word(1 << 31))), None);
+        assert_eq!(in_words(|| Word(i64::MIN).div_exact(&Word(-1))), None);
+        assert_eq!(in_words(|| Word(i64::MAX).mul_sub(&Word(2), &Word(1), &Word(1))), None);
+        assert_eq!(
+            in_words(|| Word::from_integral_q(&"123456789012345678901234567890".parse().unwrap())),
+            None
+        );
+        // A divisor zeroed by an earlier overflow voids the attempt instead of panicking.
+        assert_eq!(in_words(|| Word(5).div_exact(&Word(0))), None);
+        assert_eq!(in_words(|| Word(5).rem(&Word(0))), None);
+        assert_eq!(in_words(|| Word(5).mul_sub_div(&Word(1), &Word(1), &Word(1), &Word(0))), None);
+        assert!(!Word::overflowed());
+        assert_eq!(in_words(|| Word::from_integral_q(&"-98765".parse().unwrap())), Some(Word(-98765)));
     }
 
     #[test]

@@ -29,19 +29,65 @@ proptest! {
     }
 
     /// The fast `lcp` answer has zero regret, and when the float path did not fall back it is the
-    /// exact Lemke path's end point from the same prior.
+    /// exact Lemke path's end point from the same prior (without restarts: the given one).
     #[test]
     fn fast_lcp_matches_exact_lemke(seed in 0u64..1_000_000, internal in 1usize..14, chance in 0u64..40, random in 0u64..3) {
         let t = imperfect_tree(seed, internal, 3, chance, false);
         let prior = if random == 0 { Prior::Uniform } else { Prior::Random(seed ^ random) };
-        let options = Options { prior, ..Options::default() };
-        let (fast, route) = sequence::solve_lcp_routed(&t, &options).unwrap();
+        let options = Options { prior, restarts: false, ..Options::default() };
+        let (fast, report) = sequence::solve_lcp_report(&t, &options).unwrap();
         prop_assert!(fast.equilibria[0].regret.is_zero());
-        if route == Route::Float {
+        prop_assert_eq!(report.prior, prior);
+        prop_assert_eq!(report.attempts.len(), 1);
+        if report.route == Route::Float {
             let slow = sequence::solve_lcp(&t, &Options { float: false, ..options }).unwrap();
             prop_assert_eq!(&fast.equilibria[0].profile, &slow.equilibria[0].profile);
         }
     }
+
+    /// With restarts (the default) on trees of up to a few hundred nodes: the answer has zero
+    /// regret, the same game gives the same answer, and a float answer is the exact Lemke path's
+    /// end point from the prior the report names.
+    #[test]
+    fn restarted_lcp_matches_exact_lemke_from_reported_prior(seed in 0u64..1_000_000, internal in 10usize..60) {
+        let t = imperfect_tree(seed, internal, 3, 10, false);
+        let (fast, report) = sequence::solve_lcp_report(&t, &Options::default()).unwrap();
+        prop_assert!(fast.equilibria[0].regret.is_zero());
+        let (again, _) = sequence::solve_lcp_report(&t, &Options::default()).unwrap();
+        prop_assert_eq!(&fast.equilibria[0].profile, &again.equilibria[0].profile);
+        if report.route == Route::Float {
+            let exact = Options { float: false, restarts: false, prior: report.prior, ..Options::default() };
+            let slow = sequence::solve_lcp(&t, &exact).unwrap();
+            prop_assert_eq!(&fast.equilibria[0].profile, &slow.equilibria[0].profile);
+        }
+    }
+
+    /// `spe` on random general-sum trees with information sets (two-player subgames by the float
+    /// Lemke path with its pivot cap, exact fallback): it answers, and its own exact check passes.
+    #[test]
+    fn spe_solves_random_two_player_trees(seed in 0u64..1_000_000, internal in 1usize..40) {
+        let t = imperfect_tree(seed, internal, 3, 10, false);
+        let s = redline_solver::spe::solve(&t, &redline_solver::backward_induction::Options::default()).unwrap();
+        prop_assert!(s.equilibria[0].regret.is_zero());
+    }
+}
+
+/// A tree whose path from the uniform prior is long (3,877 float pivots against a first budget of
+/// 256): the default solve restarts, names the prior that answered, and that prior's exact path
+/// ends at the same equilibrium.
+#[test]
+fn restarts_on_a_long_uniform_path() {
+    let t = imperfect_tree(8, 100, 3, 10, false);
+    let (fast, report) = sequence::solve_lcp_report(&t, &Options::default()).unwrap();
+    assert_eq!(report.route, Route::Float);
+    assert!(report.attempts.len() > 1, "{report:?}");
+    assert_eq!(report.attempts[0].prior, Prior::Uniform);
+    assert_eq!(report.attempts[0].end, sequence::AttemptEnd::Budget);
+    assert_ne!(report.prior, Prior::Uniform);
+    assert!(fast.equilibria[0].regret.is_zero());
+    let exact = Options { float: false, restarts: false, prior: report.prior, ..Options::default() };
+    let slow = sequence::solve_lcp(&t, &exact).unwrap();
+    assert_eq!(fast.equilibria[0].profile, slow.equilibria[0].profile);
 }
 
 /// An absurd tolerance makes the float guesses fail; the exact fallback still answers, verified.

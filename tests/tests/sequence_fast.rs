@@ -167,3 +167,28 @@ fn cli_prior_and_all() {
         assert!(err.contains(needle), "{err}");
     }
 }
+
+/// The text output names the prior whose path answered and says why it is not the uniform one;
+/// `--prior uniform` follows the uniform path alone (no restarts line).
+#[test]
+fn cli_reports_restarts() {
+    use redline_tests::run_redline;
+    let t = imperfect_tree(8, 100, 3, 10, false);
+    let dir = std::env::temp_dir().join(format!("redline-seqlcp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("long-uniform-path.efg");
+    std::fs::write(&path, redline_models::format::efg::write(&t)).unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out, err) = run_redline(&["solve", file, "--method", "lcp"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("traced from random strategies (seed"), "{out}");
+    assert!(
+        out.contains("restarts:   the float path from the uniform strategies did not end within 256 pivots"),
+        "{out}"
+    );
+    let (code, out, err) = run_redline(&["solve", file, "--method", "lcp", "--prior", "uniform"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("traced from the uniform strategies"), "{out}");
+    assert!(!out.contains("restarts:"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

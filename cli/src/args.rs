@@ -110,8 +110,10 @@ pub struct SolveArgs {
     /// Solve a tree on its reduced strategic form (strategies labelled as Gambit does).
     #[arg(long)]
     pub strategic: bool,
-    /// With `--method lcp` on a tree: Lemke's starting pair, `uniform` (default) or `random:SEED`
-    /// (random completely mixed behaviour, the same for the same seed).
+    /// With `--method lcp` on a tree: Lemke's starting pair, `uniform` or `random:SEED` (random
+    /// completely mixed behaviour, the same for the same seed); the path from it alone is followed.
+    /// Without it, the path starts from `uniform` and, when that path is long, restarts from
+    /// `random:1`, `random:2`, … (the output names the prior that answered).
     #[arg(long, value_name = "PRIOR")]
     pub prior: Option<String>,
     /// With `--method enum`: also list the maximal convex sets (components) of equilibria.

@@ -44,19 +44,66 @@ proptest! {
     }
 
     /// The fast `lcp` answer has zero regret, and when the float path did not fall back it is the
-    /// exact Lemke path's end point from the same prior.
+    /// exact Lemke path's end point from the same prior (without restarts: the given one).
     #[test]
     fn fast_lcp_matches_exact_lemke(seed in 0u64..1_000_000, internal in 1usize..14, chance in 0u64..40, random in 0u64..3) {
         let t = imperfect_tree(seed, internal, 3, chance, false);
         let prior = if random == 0 { Prior::Uniform } else { Prior::Random(seed ^ random) };
-        let options = Options { prior, ..Options::default() };
-        let (fast, route) = sequence::solve_lcp_routed(&t, &options).unwrap();
+        let options = Options { prior, restarts: false, ..Options::default() };
+        let (fast, report) = sequence::solve_lcp_report(&t, &options).unwrap();
         prop_assert!(fast.equilibria[0].regret.is_zero());
-        if route == Route::Float {
+        prop_assert_eq!(report.prior, prior);
+        prop_assert_eq!(report.attempts.len(), 1);
+        if report.route == Route::Float {
             let slow = sequence::solve_lcp(&t, &Options { float: false, ..options }).unwrap();
             prop_assert_eq!(&fast.equilibria[0].profile, &slow.equilibria[0].profile);
         }
     }
+
+    /// With restarts (the default) on trees of up to a few hundred nodes: the answer has zero
+    /// regret, the same game gives the same answer, and a float answer is the exact Lemke path's
+    /// end point from the prior the report names.
+    #[test]
+    fn restarted_lcp_matches_exact_lemke_from_reported_prior(seed in 0u64..1_000_000, internal in 10usize..60) {
+        let t = imperfect_tree(seed, internal, 3, 10, false);
+        let (fast, report) = sequence::solve_lcp_report(&t, &Options::default()).unwrap();
+        prop_assert!(fast.equilibria[0].regret.is_zero());
+        let (again, _) = sequence::solve_lcp_report(&t, &Options::default()).unwrap();
+        prop_assert_eq!(&fast.equilibria[0].profile, &again.equilibria[0].profile);
+        if report.route == Route::Float {
+            let exact = Options { float: false, restarts: false, prior: report.prior, ..Options::default() };
+            let slow = sequence::solve_lcp(&t, &exact).unwrap();
+            prop_assert_eq!(&fast.equilibria[0].profile, &slow.equilibria[0].profile);
+        }
+    }
+
+    /// `spe` on random general-sum trees with information sets (two-player subgames by the float
+    /// Lemke path with its pivot cap, exact fallback): it answers, and its own exact check passes.
+    #[test]
+    fn spe_solves_random_two_player_trees(seed in 0u64..1_000_000, internal in 1usize..40) {
+        let t = imperfect_tree(seed, internal, 3, 10, false);
+        let s = redline_solver::spe::solve(&t, &redline_solver::backward_induction::Options::default()).unwrap();
+        prop_assert!(s.equilibria[0].regret.is_zero());
+    }
+}
+
+/// A tree whose path from the uniform prior is long (3,877 float pivots against a first budget cut
+/// to one unit, 256): the solve restarts, names the prior that answered, and that prior's exact
+/// path ends at the same equilibrium.
+#[test]
+fn restarts_on_a_long_uniform_path() {
+    let t = imperfect_tree(8, 100, 3, 10, false);
+    let short = Options { first_run_units: 1, ..Options::default() };
+    let (fast, report) = sequence::solve_lcp_report(&t, &short).unwrap();
+    assert_eq!(report.route, Route::Float);
+    assert!(report.attempts.len() > 1, "{report:?}");
+    assert_eq!(report.attempts[0].prior, Prior::Uniform);
+    assert_eq!(report.attempts[0].end, sequence::AttemptEnd::Budget);
+    assert_ne!(report.prior, Prior::Uniform);
+    assert!(fast.equilibria[0].regret.is_zero());
+    let exact = Options { float: false, restarts: false, prior: report.prior, ..Options::default() };
+    let slow = sequence::solve_lcp(&t, &exact).unwrap();
+    assert_eq!(fast.equilibria[0].profile, slow.equilibria[0].profile);
 }
 
 /// An absurd tolerance makes the float guesses fail; the exact fallback still answers, verified.
@@ -149,4 +196,27 @@ fn lp_float_route_on_medium_trees() {
             assert!(sol.equilibria[0].regret.is_zero());
         }
     }
+}
+
+/// The uniform path of this tree is long (3,877 float pivots) but within the first run's budget:
+/// the default answers from the uniform strategies with no restarts line, as `--prior uniform` does
+/// (restarts only follow a first path that does not end; their wording is unit-tested in the CLI).
+#[test]
+fn cli_follows_a_long_uniform_path_to_its_end() {
+    use redline_tests::run_redline;
+    let t = imperfect_tree(8, 100, 3, 10, false);
+    let dir = std::env::temp_dir().join(format!("redline-seqlcp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("long-uniform-path.efg");
+    std::fs::write(&path, redline_models::format::efg::write(&t)).unwrap();
+    let file = path.to_str().unwrap();
+    for extra in [&[][..], &["--prior", "uniform"][..]] {
+        let mut args = vec!["solve", file, "--method", "lcp"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run_redline(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("traced from the uniform strategies"), "{out}");
+        assert!(!out.contains("restarts:"), "{out}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -38,6 +38,30 @@ fn prior_words(prior: sequence::Prior) -> String {
     }
 }
 
+/// Why the answer comes from another prior than the uniform one: the float runs before it.
+fn restart_words(report: &sequence::LcpReport) -> String {
+    let n = report.attempts.len();
+    let spent: usize = report.attempts.iter().map(|a| a.pivots).sum();
+    let first = &report.attempts[0];
+    let why = match first.end {
+        sequence::AttemptEnd::Budget => format!("did not end within {} pivots", first.budget),
+        sequence::AttemptEnd::Ray => "ended on a ray in floats".to_string(),
+        _ => "ended where the exact checks failed".to_string(),
+    };
+    let how = if report.route == sequence::Route::Fallback {
+        "none verified, so exact pivoting traced the path from"
+    } else {
+        "the equilibrium is the end of the path from"
+    };
+    format!(
+        "the float path from {} {why}; {} more float runs from random priors with Luby budgets \
+         ({spent} float pivots in all); {how} {}",
+        prior_words(first.prior),
+        n - 1,
+        prior_words(report.prior)
+    )
+}
+
 /// `redline solve TREE --method lp|lcp`: one equilibrium from the sequence form (with `lcp --all`,
 /// the distinct equilibria reached from the first prior and [`ALL_RANDOM_PRIORS`] random ones).
 pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Result<u8> {
@@ -53,11 +77,19 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
     let mut solution =
         redline_solver::backward_induction::Solution { equilibria: Vec::new(), complete: false };
     let mut routes = Vec::new();
-    for &p in &priors {
-        let options = sequence::Options { prior: p, ..sequence::Options::default() };
+    // The first solve's report (`lcp`): which prior's path answered, after which float runs.
+    let mut first: Option<sequence::LcpReport> = None;
+    for (i, &p) in priors.iter().enumerate() {
+        // Restarts only for the default prior: `--prior` means the path from that prior.
+        let restarts = i == 0 && args.prior.is_none();
+        let options = sequence::Options { prior: p, restarts, ..sequence::Options::default() };
         let (s, route) = match method {
             Method::Lp => sequence::solve_lp_routed(tree, &options),
-            _ => sequence::solve_lcp_routed(tree, &options),
+            _ => sequence::solve_lcp_report(tree, &options).map(|(s, report)| {
+                let route = report.route;
+                first.get_or_insert(report);
+                (s, route)
+            }),
         }
         .map_err(|e| anyhow::Error::new(e).context(source.to_string()))?;
         routes.push(route);
@@ -100,10 +132,13 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
                 } else {
                     format!(
                         "lcp (Lemke's algorithm on the sequence form, traced from {})",
-                        prior_words(prior)
+                        prior_words(first.as_ref().map_or(prior, |r| r.prior))
                     )
                 };
                 let _ = writeln!(s, "  method:     {what}, exact arithmetic");
+                if let Some(r) = first.as_ref().filter(|r| r.attempts.len() > 1) {
+                    let _ = writeln!(s, "  restarts:   {}", restart_words(r));
+                }
                 if args.explain {
                     let float = routes.iter().filter(|&&r| r == sequence::Route::Float).count();
                     let fallback = routes.iter().filter(|&&r| r == sequence::Route::Fallback).count();
@@ -263,4 +298,47 @@ pub fn beliefs_text(tree: &Tree, e: &Equilibrium, style: NumberStyle) -> String 
     let mut s = String::from("  beliefs at information sets (Bayes' rule on the equilibrium's play):\n");
     s.push_str(&render::table(&rows, "    "));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sequence::{Attempt, AttemptEnd, LcpReport, Prior, Route};
+
+    fn attempt(prior: Prior, budget: usize, pivots: usize, end: AttemptEnd) -> Attempt {
+        Attempt { prior, budget, pivots, end }
+    }
+
+    /// The restarts line says why the first path was left, how many runs followed, and whose
+    /// path answered (float) or was traced exactly (fallback).
+    #[test]
+    fn restart_words_name_the_runs_and_the_answering_prior() {
+        let mut report = LcpReport {
+            route: Route::Float,
+            prior: Prior::Random(2),
+            attempts: vec![
+                attempt(Prior::Uniform, 16_384, 16_384, AttemptEnd::Budget),
+                attempt(Prior::Random(1), 256, 256, AttemptEnd::Budget),
+                attempt(Prior::Random(2), 512, 140, AttemptEnd::Verified),
+            ],
+        };
+        assert_eq!(
+            restart_words(&report),
+            "the float path from the uniform strategies did not end within 16384 pivots; 2 more float \
+             runs from random priors with Luby budgets (16780 float pivots in all); the equilibrium is \
+             the end of the path from random strategies (seed 2)"
+        );
+        report.route = Route::Fallback;
+        report.prior = Prior::Uniform;
+        report.attempts[0].end = AttemptEnd::Ray;
+        let words = restart_words(&report);
+        assert!(
+            words.starts_with("the float path from the uniform strategies ended on a ray in floats;"),
+            "{words}"
+        );
+        assert!(
+            words.ends_with("none verified, so exact pivoting traced the path from the uniform strategies"),
+            "{words}"
+        );
+    }
 }

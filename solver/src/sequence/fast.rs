@@ -448,12 +448,39 @@ fn microlp_plans(form: &SequenceForm, tol: Tolerances) -> Option<[Vec<Q>; 2]> {
     Some([a, b])
 }
 
-/// `lcp`'s float path: the final basis of the float Lemke path from `priors`, then the exact plans
-/// of that basis (support: the basic plan entries; tight: the nonbasic slacks), or `None` when the
-/// float path fails or the basis does not give realisation plans (the caller verifies the pair).
-pub(crate) fn lcp_plans(form: &SequenceForm, priors: &[Vec<Q>; 2], options: &Options) -> Option<[Vec<Q>; 2]> {
-    let basis = super::float_lemke::solve(form, priors, options.max_pivots, options.float_tolerance)?;
-    let a = exact_plan(form, 0, &basis.plan_basic[0], &basis.tight[1], None)?;
-    let b = exact_plan(form, 1, &basis.plan_basic[1], &basis.tight[0], None)?;
-    Some([a, b])
+/// `lcp`'s float path: the final basis of the float Lemke path from `priors` within `max_pivots`
+/// pivots (on the dense dictionary when it fits in [`super::dense_lemke::MAX_ENTRIES`], on the
+/// sparse one otherwise), then the exact plans of that basis (support: the basic plan entries;
+/// tight: the nonbasic slacks). The plans are `None` when the float path hit its budget or a ray,
+/// or the basis does not give realisation plans (the caller verifies the pair); the pivots taken
+/// and whether the path ended come with them.
+pub(crate) fn lcp_plans(
+    form: &SequenceForm,
+    priors: &[Vec<Q>; 2],
+    max_pivots: usize,
+    tolerance: f64,
+) -> LcpGuess {
+    let (basis, pivots) = if super::dense_lemke::fits(form) {
+        let run = super::dense_lemke::solve(form, priors, max_pivots, tolerance);
+        (run.basis, run.pivots)
+    } else {
+        super::float_lemke::solve(form, priors, max_pivots, tolerance)
+    };
+    let ended = basis.is_some();
+    let plans = basis.and_then(|basis| {
+        let a = exact_plan(form, 0, &basis.plan_basic[0], &basis.tight[1], None)?;
+        let b = exact_plan(form, 1, &basis.plan_basic[1], &basis.tight[0], None)?;
+        Some([a, b])
+    });
+    LcpGuess { plans, pivots, ended }
+}
+
+/// What [`lcp_plans`] found.
+pub(crate) struct LcpGuess {
+    /// Exact realisation plans from the final basis (to be verified), if any.
+    pub plans: Option<[Vec<Q>; 2]>,
+    /// The float pivots taken.
+    pub pivots: usize,
+    /// Whether the float path reached its end (`z₀` left the basis) within its budget.
+    pub ended: bool,
 }

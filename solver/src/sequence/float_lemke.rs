@@ -20,7 +20,7 @@ pub(crate) const PIVOT_FACTOR: f64 = 1e-2;
 
 /// A sparse expression: `(variable, coefficient)` sorted by variable; the constant is the variable
 /// `konst` (one past the last).
-type Expr = Vec<(u32, f64)>;
+pub(crate) type Expr = Vec<(u32, f64)>;
 
 /// The final basis of the float path.
 pub(crate) struct Basis {
@@ -69,23 +69,23 @@ fn coef(e: &[(u32, f64)], v: u32) -> Option<f64> {
     e.binary_search_by_key(&v, |x| x.0).ok().map(|i| e[i].1)
 }
 
-/// The final basis of Lemke's path from `priors`, or `None` after `max_pivots` pivots or on a ray.
-#[allow(clippy::too_many_lines)]
-///
-/// Two ratios (or lexicographic entries) within `tolerance` (relative) count as equal.
-pub(crate) fn solve(
-    form: &SequenceForm,
-    priors: &[Vec<Q>; 2],
-    max_pivots: usize,
-    tolerance: f64,
-) -> Option<Basis> {
-    let pivot_tolerance = PIVOT_FACTOR * tolerance;
+/// The start dictionary of Lemke's path in floats, as sparse rows: `row_var[i] = constant +
+/// rows[i]·nonbasic` (the constant is the variable `vars.count()`), rows in the order of
+/// [`super::lemke`]'s start basis (which is also the lexicographic reference).
+pub(crate) struct Start {
+    pub vars: Vars,
+    pub row_var: Vec<usize>,
+    pub rows: Vec<Expr>,
+}
+
+/// The start dictionary for `priors` (see [`super::lemke`] for how it is written down).
+pub(crate) fn start(form: &SequenceForm, priors: &[Vec<Q>; 2]) -> Start {
     let vars = Vars { n: [form.n_seq[0] - 1, form.n_seq[1] - 1] };
     let nv = vars.count();
     let konst = nv as u32;
     let unit = |v: usize| -> Expr { vec![(v as u32, 1.0)] };
     let cover_q = [form.sequence_payoffs(0, &priors[1]), form.sequence_payoffs(1, &priors[0])];
-    let start = [form.best_response(0, &cover_q[0]).0, form.best_response(1, &cover_q[1]).0];
+    let br = [form.best_response(0, &cover_q[0]).0, form.best_response(1, &cover_q[1]).0];
     let cover: [Vec<f64>; 2] = [0, 1].map(|k| cover_q[k].iter().map(Q::to_f64).collect());
     let z0: Expr = vec![(vars.t() as u32, -1.0), (konst, 1.0)];
     let mut acc = Acc::new(nv + 1);
@@ -101,10 +101,10 @@ pub(crate) fn solve(
     };
     for k in 0..2 {
         for (j, inf) in form.infosets[k].iter().enumerate() {
-            let chosen = inf.first + start[k][j];
+            let chosen = inf.first + br[k][j];
             acc.add(1.0, &plan_expr(&basic_plan[k], k, inf.parent));
             for a in 0..inf.n_actions {
-                if a != start[k][j] {
+                if a != br[k][j] {
                     acc.add(-1.0, &unit(vars.plan(k, inf.first + a)));
                 }
             }
@@ -148,7 +148,7 @@ pub(crate) fn solve(
         let mut p: Vec<Expr> = vec![Vec::new(); form.infosets[k].len()];
         for j in (0..form.infosets[k].len()).rev() {
             let inf = &form.infosets[k][j];
-            let chosen = inf.first + start[k][j];
+            let chosen = inf.first + br[k][j];
             rest(&mut acc, 1.0, chosen, &p);
             acc.add(1.0, &unit(vars.slack(k, chosen)));
             p[j] = acc.take();
@@ -163,6 +163,23 @@ pub(crate) fn solve(
             rows.push(acc.take());
         }
     }
+    Start { vars, row_var, rows }
+}
+
+/// The final basis of Lemke's path from `priors`, or `None` after `max_pivots` pivots or on a ray;
+/// also the number of pivots taken.
+///
+/// Two ratios (or lexicographic entries) within `tolerance` (relative) count as equal.
+pub(crate) fn solve(
+    form: &SequenceForm,
+    priors: &[Vec<Q>; 2],
+    max_pivots: usize,
+    tolerance: f64,
+) -> (Option<Basis>, usize) {
+    let pivot_tolerance = PIVOT_FACTOR * tolerance;
+    let Start { vars, mut row_var, mut rows } = start(form, priors);
+    let nv = vars.count();
+    let konst = nv as u32;
     // Where each variable is: its row, or nonbasic.
     let mut row_of: Vec<Option<usize>> = vec![None; nv];
     for (i, &v) in row_var.iter().enumerate() {
@@ -202,7 +219,7 @@ pub(crate) fn solve(
         col_rows[entering] = live;
         let min = cands.iter().map(|c| c.2).fold(f64::INFINITY, f64::min);
         if !min.is_finite() {
-            return None;
+            return (None, pivots);
         }
         let tied: Vec<(usize, f64)> =
             cands.iter().filter(|c| c.2 <= min + tolerance * (1.0 + min)).map(|c| (c.0, c.1)).collect();
@@ -215,7 +232,7 @@ pub(crate) fn solve(
         let r = best.0;
         pivots += 1;
         if pivots > max_pivots {
-            return None;
+            return (None, pivots - 1);
         }
         let leaving = row_var[r];
         // Row r solved for the entering variable.
@@ -286,20 +303,27 @@ pub(crate) fn solve(
             break;
         }
         if leaving == vars.t() {
-            return None;
+            return (None, pivots);
         }
         entering = vars.complement(leaving);
     }
-    let mut plan_basic = [vec![false; form.n_seq[0]], vec![false; form.n_seq[1]]];
-    let mut tight = [vec![true; form.n_seq[0]], vec![true; form.n_seq[1]]];
-    for k in 0..2 {
-        plan_basic[k][0] = true;
-        for s in 1..form.n_seq[k] as u32 {
-            plan_basic[k][s as usize] = row_of[vars.plan(k, s)].is_some();
-            tight[k][s as usize] = row_of[vars.slack(k, s)].is_none();
+    (Some(Basis::new(form, &vars, |v| row_of[v].is_some())), pivots)
+}
+
+impl Basis {
+    /// The basis in which variable `v` is basic when `is_basic(v)`.
+    pub(crate) fn new(form: &SequenceForm, vars: &Vars, is_basic: impl Fn(usize) -> bool) -> Basis {
+        let mut plan_basic = [vec![false; form.n_seq[0]], vec![false; form.n_seq[1]]];
+        let mut tight = [vec![true; form.n_seq[0]], vec![true; form.n_seq[1]]];
+        for k in 0..2 {
+            plan_basic[k][0] = true;
+            for s in 1..form.n_seq[k] as u32 {
+                plan_basic[k][s as usize] = is_basic(vars.plan(k, s));
+                tight[k][s as usize] = !is_basic(vars.slack(k, s));
+            }
         }
+        Basis { plan_basic, tight }
     }
-    Some(Basis { plan_basic, tight })
 }
 
 /// Whether candidate row `i` (with `−d` its entering coefficient's negation) is lexicographically

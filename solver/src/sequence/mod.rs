@@ -21,6 +21,7 @@
 //! sequence-form LP, so its solution is a pair of optimal strategies and its payoff the value.
 
 pub mod beliefs;
+mod dense_lemke;
 mod fast;
 mod float_lemke;
 mod ipm;
@@ -274,6 +275,36 @@ impl SequenceForm {
         (best, value)
     }
 
+    /// Whether `plans` (realisation plans of both players) are an equilibrium of the sequence form:
+    /// each player's expected payoff equals the best-response value against the other's plan.
+    /// Exact; plans that are not realisation plans (a negative entry, a plan constraint off) fail.
+    #[must_use]
+    pub fn is_equilibrium(&self, plans: &[Vec<Q>; 2]) -> bool {
+        for (k, plan) in plans.iter().enumerate() {
+            if plan.len() != self.n_seq[k] || !plan[0].is_one() || plan.iter().any(Q::is_negative) {
+                return false;
+            }
+            for inf in &self.infosets[k] {
+                let sum: Q = (0..inf.n_actions).map(|a| &plan[(inf.first + a) as usize]).sum();
+                if sum != plan[inf.parent as usize] {
+                    return false;
+                }
+            }
+        }
+        (0..2).all(|k| {
+            let g = self.sequence_payoffs(k, &plans[1 - k]);
+            let (_, value) = self.best_response(k, &g);
+            let mut best = g[0].clone();
+            for (j, inf) in self.infosets[k].iter().enumerate() {
+                if inf.parent == 0 {
+                    best = &best + &value[j];
+                }
+            }
+            let got: Q = g.iter().zip(&plans[k]).map(|(a, b)| a * b).sum();
+            got == best
+        })
+    }
+
     fn best_actions(&self, k: usize, other: &[Q]) -> Vec<u32> {
         self.best_response(k, &self.sequence_payoffs(k, other)).0
     }
@@ -351,7 +382,20 @@ pub struct Options {
     pub float_tolerance: f64,
     /// The completely mixed starting pair of Lemke's algorithm (`lcp`).
     pub prior: Prior,
+    /// When the float Lemke path from `prior` is long, restart it from other priors (`lcp` only;
+    /// see [`solve_lcp_report`]). Off, the float path follows the path from `prior` alone, as the
+    /// exact path does, up to `max_pivots`.
+    pub restarts: bool,
+    /// With `restarts`, the first run's (the path from `prior`'s) budget in units of
+    /// [`restart_unit`]; later runs get the unit times Luby's sequence.
+    pub first_run_units: usize,
 }
+
+/// The default [`Options::first_run_units`]. Measured (docs/performance.md): restarting never beat
+/// following the uniform path to its end when that path ends, so the first path gets a long
+/// budget (paths of 2,500–18,000 pivots at 470–500 nodes end within it) and restarts are the cure
+/// for the paths the float pivots do not bring to an end.
+pub const FIRST_RUN_UNITS: usize = 64;
 
 /// The float path's default tolerance (see [`Options::float_tolerance`]).
 pub const FLOAT_TOLERANCE: f64 = 1e-9;
@@ -363,6 +407,8 @@ impl Default for Options {
             float: true,
             float_tolerance: FLOAT_TOLERANCE,
             prior: Prior::Uniform,
+            restarts: true,
+            first_run_units: FIRST_RUN_UNITS,
         }
     }
 }
@@ -430,7 +476,9 @@ fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<(S
         let found = if method == "lp" {
             fast::lp_first(&form, tol, fast::MICROLP_MAX_SEQUENCES, &mut |plans| verified(tree, &form, plans))
         } else {
-            fast::lcp_plans(&form, &priors, options).and_then(|plans| verified(tree, &form, &plans))
+            fast::lcp_plans(&form, &priors, options.max_pivots, options.float_tolerance)
+                .plans
+                .and_then(|plans| verified(tree, &form, &plans))
         };
         if let Some(e) = found {
             return Ok((Solution { equilibria: vec![e], complete: false }, Route::Float));
@@ -467,7 +515,210 @@ pub fn solve_lcp(tree: &Tree, options: &Options) -> Result<Solution, Error> {
 /// # Errors
 /// As [`solve_lcp`].
 pub fn solve_lcp_routed(tree: &Tree, options: &Options) -> Result<(Solution, Route), Error> {
-    solve_tree(tree, "lcp", options)
+    solve_lcp_report(tree, options).map(|(s, r)| (s, r.route))
+}
+
+/// [`solve_lcp`], also reporting the float runs of Lemke's path and which prior's path gave the
+/// equilibrium.
+///
+/// **Restarts.** The length of Lemke's path depends heavily on its starting point (from the
+/// uniform prior: 133 pivots on a 102-node tree, over 23,000 on a 458-node one), and its
+/// distribution over starting points is heavy-tailed. With `options.restarts` (and the float path
+/// on), the float path from `options.prior` gets a budget of `options.first_run_units` (default
+/// [`FIRST_RUN_UNITS`]) times [`restart_unit`] pivots; when it runs out, the path is traced afresh from the random priors `Prior::Random(1)`, `Random(2)`, … (a
+/// seed equal to `options.prior`'s is skipped), the i-th run (i ≥ 2) with the unit times the i-th term of
+/// Luby's sequence (1, 1, 2, 1, 1, 2, 4, …) as its budget, until one run's end point passes the
+/// exact checks, `options.max_pivots` float pivots are spent in all, or [`MAX_FLOAT_FAILURES`]
+/// runs reached an end that failed the checks (or a ray). Everything is
+/// deterministic, so the same game gives the same equilibrium, and that equilibrium is the end
+/// of the exact path from the reported prior whenever the float path followed it faithfully
+/// (which the exact checks do not prove: they prove it is an equilibrium). Without restarts the
+/// float path follows `options.prior`'s path alone, like the exact path.
+///
+/// **Fallback.** When no float run gives a verified equilibrium, the exact path runs from the
+/// prior of the first float run that reached its end (its guess having failed the exact checks),
+/// else from `options.prior`, with `options.max_pivots` pivots.
+///
+/// # Errors
+/// As [`solve_lcp`].
+pub fn solve_lcp_report(tree: &Tree, options: &Options) -> Result<(Solution, LcpReport), Error> {
+    let players = two_players(tree, "lcp")?;
+    let form = SequenceForm::new(tree, 0, players, &|_| None, "lcp")?;
+    let mut report = LcpReport { route: Route::Exact, prior: options.prior, attempts: Vec::new() };
+    let mut exact_prior = options.prior;
+    if options.float {
+        let (found, attempts, ended) =
+            float_restarts(&form, options, options.max_pivots, |plans| verified(tree, &form, plans));
+        report.attempts = attempts;
+        if let Some((e, prior)) = found {
+            report.route = Route::Float;
+            report.prior = prior;
+            return Ok((Solution { equilibria: vec![e], complete: false }, report));
+        }
+        report.route = Route::Fallback;
+        exact_prior = ended.unwrap_or(options.prior);
+        report.prior = exact_prior;
+    }
+    let plans = lemke::solve_from(&form, &form.priors(exact_prior), options)?;
+    let Some(e) = verified(tree, &form, &plans) else {
+        let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
+        form.behavior(&plans, &mut behavior);
+        let check = regret::nash_regret(tree, 0, &Profile::Behavior(behavior));
+        return Err(Error::VerificationFailed(format!(
+            "sequence-form lcp gave regret {} for {}",
+            check.regret,
+            tree.players()[check.player.unwrap_or(0)]
+        )));
+    };
+    Ok((Solution { equilibria: vec![e], complete: false }, report))
+}
+
+/// Realisation plans of an equilibrium of `form` (a two-player subgame of `spe`, inner subgames
+/// as leaves): the float path with restarts first, within `float_pivots` float pivots in all
+/// (`spe` passes [`SPE_FLOAT_PIVOTS`]), each guess checked exactly on the sequence form ([`SequenceForm::is_equilibrium`]); then
+/// the exact path (from the uniform prior, or from the prior of the first float run that ended).
+///
+/// # Errors
+/// As [`lemke::solve`].
+pub(crate) fn solve_form_lcp(form: &SequenceForm, float_pivots: usize) -> Result<[Vec<Q>; 2], Error> {
+    let options = Options::default();
+    let (found, _, ended) = float_restarts(form, &options, float_pivots, |plans| {
+        form.is_equilibrium(plans).then(|| plans.clone())
+    });
+    if let Some((plans, _)) = found {
+        return Ok(plans);
+    }
+    lemke::solve_from(form, &form.priors(ended.unwrap_or(options.prior)), &options)
+}
+
+/// The most float pivots `spe` spends on one two-player subgame (all restarts together) before
+/// the exact path takes over.
+pub const SPE_FLOAT_PIVOTS: usize = 200_000;
+
+/// After this many float runs that reached an end the exact checks reject (or a ray), the float
+/// path is taken not to work on the game and the exact path takes over (runs that spend their
+/// budget do not count: restarting is the cure for them).
+pub const MAX_FLOAT_FAILURES: usize = 4;
+
+/// The smallest [`restart_unit`].
+pub const RESTART_UNIT_MIN: usize = 256;
+
+/// The first float run's budget, and the unit of later ones (see [`solve_lcp_report`]): the
+/// number of sequences of both players, at least [`RESTART_UNIT_MIN`].
+#[must_use]
+pub fn restart_unit(form: &SequenceForm) -> usize {
+    (form.n_seq[0] + form.n_seq[1]).max(RESTART_UNIT_MIN)
+}
+
+/// The i-th term (from 1) of Luby's sequence 1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8, …
+#[must_use]
+pub fn luby(mut i: u64) -> u64 {
+    loop {
+        // The smallest k with i ≤ 2^k − 1.
+        let k = 64 - i.leading_zeros();
+        if i == (1u64 << k) - 1 {
+            return 1u64 << (k - 1);
+        }
+        i -= (1u64 << (k - 1)) - 1;
+    }
+}
+
+/// The float runs of `lcp`: each run's guess goes to `accept`; the first accepted one is returned
+/// with its prior, along with every run and the prior of the first run that reached its end
+/// without being accepted.
+#[allow(clippy::type_complexity)]
+fn float_restarts<T>(
+    form: &SequenceForm,
+    options: &Options,
+    total: usize,
+    mut accept: impl FnMut(&[Vec<Q>; 2]) -> Option<T>,
+) -> (Option<(T, Prior)>, Vec<Attempt>, Option<Prior>) {
+    let unit = restart_unit(form);
+    let mut attempts = Vec::new();
+    let mut ended: Option<Prior> = None;
+    let mut spent = 0usize;
+    let mut failures = 0usize;
+    let mut seed = 0u64;
+    for i in 1u64.. {
+        let prior = if i == 1 {
+            options.prior
+        } else {
+            seed += 1;
+            if options.prior == Prior::Random(seed) {
+                seed += 1;
+            }
+            Prior::Random(seed)
+        };
+        let units =
+            if i == 1 { options.first_run_units } else { usize::try_from(luby(i)).unwrap_or(usize::MAX) };
+        let budget = if options.restarts { units.saturating_mul(unit).min(total - spent) } else { total };
+        let guess = fast::lcp_plans(form, &form.priors(prior), budget, options.float_tolerance);
+        spent += guess.pivots;
+        let accepted = guess.plans.as_ref().and_then(&mut accept);
+        let end = match (&accepted, guess.ended) {
+            (Some(_), _) => AttemptEnd::Verified,
+            (None, true) => AttemptEnd::Unverified,
+            (None, false) if guess.pivots >= budget => AttemptEnd::Budget,
+            (None, false) => AttemptEnd::Ray,
+        };
+        attempts.push(Attempt { prior, budget, pivots: guess.pivots, end });
+        if let Some(t) = accepted {
+            return (Some((t, prior)), attempts, ended);
+        }
+        if end == AttemptEnd::Unverified && ended.is_none() {
+            ended = Some(prior);
+        }
+        failures += usize::from(matches!(end, AttemptEnd::Unverified | AttemptEnd::Ray));
+        if !options.restarts || spent >= total || failures >= MAX_FLOAT_FAILURES {
+            break;
+        }
+    }
+    (None, attempts, ended)
+}
+
+/// What an `lcp` solve did (see [`solve_lcp_report`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LcpReport {
+    /// Which route gave the answer.
+    pub route: Route,
+    /// The prior whose path gave the equilibrium (for [`Route::Fallback`], the exact path's).
+    pub prior: Prior,
+    /// The float runs, in order.
+    pub attempts: Vec<Attempt>,
+}
+
+/// One float run of Lemke's path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// Its starting prior.
+    pub prior: Prior,
+    /// Its pivot budget.
+    pub budget: usize,
+    /// The pivots it took.
+    pub pivots: usize,
+    /// How it ended.
+    pub end: AttemptEnd,
+}
+
+/// How a float run of Lemke's path ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptEnd {
+    /// It reached the end of the path and its end point passed the exact checks.
+    Verified,
+    /// It reached the end of the path but its end point failed the exact checks.
+    Unverified,
+    /// It spent its pivot budget.
+    Budget,
+    /// It ended on a ray (rounding: the exact path never does).
+    Ray,
+}
+
+/// The length of the float Lemke path of `form` from `prior`, and whether it reached its end
+/// within `max_pivots` pivots (for benchmarks and diagnostics; nothing is verified).
+#[must_use]
+pub fn float_path_length(form: &SequenceForm, prior: Prior, max_pivots: usize) -> (usize, bool) {
+    let g = fast::lcp_plans(form, &form.priors(prior), max_pivots, FLOAT_TOLERANCE);
+    (g.pivots, g.ended)
 }
 
 /// `lp` on a tree: optimal behaviour strategies and the value of a two-player constant-sum game

@@ -146,3 +146,47 @@ fn interior_point_guess_alone_is_exact() {
         assert_eq!(e.payoffs, slow.equilibria[0].payoffs, "tree {i}");
     }
 }
+
+#[test]
+fn luby_sequence() {
+    let terms: Vec<u64> = (1..=15).map(luby).collect();
+    assert_eq!(terms, vec![1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]);
+}
+
+#[test]
+fn is_equilibrium_checks_plans_exactly() {
+    let t = pennies();
+    let f = SequenceForm::new(&t, 0, [0, 1], &|_| None, "lcp").unwrap();
+    let half = || vec![q("1"), q("1/2"), q("1/2")];
+    assert!(f.is_equilibrium(&[half(), half()]));
+    // A pure plan against the mixed one is a best response for A, but B then gains by deviating.
+    assert!(!f.is_equilibrium(&[vec![q("1"), q("1"), q("0")], half()]));
+    // Not a realisation plan: the entries do not add up to the parent's.
+    assert!(!f.is_equilibrium(&[vec![q("1"), q("1"), q("1/2")], half()]));
+    assert!(!f.is_equilibrium(&[vec![q("1"), q("3/2"), q("-1/2")], half()]));
+}
+
+/// `spe`'s two-player subgames: the float path answers within its cap; with no float pivots at all
+/// the exact path from the uniform prior answers (the clean fallback), with the same plans here.
+#[test]
+fn subgame_float_cap_falls_back_to_exact() {
+    let t = pennies();
+    let f = SequenceForm::new(&t, 0, [0, 1], &|_| None, "spe").unwrap();
+    let exact = lemke::solve(&f, &Options::default()).unwrap();
+    assert_eq!(solve_form_lcp(&f, SPE_FLOAT_PIVOTS).unwrap(), exact);
+    assert_eq!(solve_form_lcp(&f, 0).unwrap(), exact);
+}
+
+/// Without restarts only the given prior's path is followed; one float run is reported.
+#[test]
+fn lcp_report_without_restarts() {
+    let t = pennies();
+    let options = Options { prior: Prior::Random(4), restarts: false, ..Options::default() };
+    let (s, r) = solve_lcp_report(&t, &options).unwrap();
+    assert!(s.equilibria[0].regret.is_zero());
+    assert_eq!((r.route, r.prior, r.attempts.len()), (Route::Float, Prior::Random(4), 1));
+    assert_eq!(r.attempts[0].end, AttemptEnd::Verified);
+    let off = Options { float: false, ..options };
+    let (_, r) = solve_lcp_report(&t, &off).unwrap();
+    assert_eq!((r.route, r.prior, r.attempts.len()), (Route::Exact, Prior::Random(4), 0));
+}

@@ -340,7 +340,7 @@ impl<'t> Region<'t> {
                 sum.get_or_insert(s);
             }
         }
-        let plans = crate::sequence::lemke::solve(&form, &crate::sequence::Options::default())?;
+        let plans = crate::sequence::solve_form_lcp(&form, crate::sequence::SPE_FLOAT_PIVOTS)?;
         form.behavior(&plans, mixed);
         let local = &mut scratch.local;
         for &x in self.nodes.iter().rev() {

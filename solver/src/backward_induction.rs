@@ -84,8 +84,6 @@ struct Engine<'t> {
     val: Vec<u32>,
     /// Rows of expected payoffs at chance nodes.
     computed: Vec<Q>,
-    /// Scratch row for summing a chance node's expectation (reused, so chance nodes do not allocate).
-    acc: Vec<Q>,
     /// True during the first sweep, which visits every node and gives each chance node its row;
     /// later sweeps overwrite those rows in place.
     fresh: bool,
@@ -108,7 +106,6 @@ impl<'t> Engine<'t> {
             choice: vec![0; tree.infosets().len()],
             val: vec![0; tree.len()],
             computed: Vec::new(),
-            acc: Vec::new(),
             fresh: true,
             tie_break,
         }
@@ -133,30 +130,25 @@ impl<'t> Engine<'t> {
         if r & COMPUTED == 0 { &self.table[k] } else { &self.computed[k] }
     }
 
+    /// The expected payoffs at chance node `x`: one [`Q::sum_of_products`] per player (common
+    /// denominator, one reduction), written straight into the node's row.
     fn chance_value(&mut self, x: NodeId) {
         let t = self.tree;
         let n = self.n;
-        let mut acc = std::mem::take(&mut self.acc);
-        acc.clear();
-        acc.resize(n, Q::zero());
-        for (c, p) in t.children(x).zip(t.chance_probs(x)) {
-            if p.is_zero() {
-                continue;
-            }
-            let v = self.value(self.val[c as usize]);
-            for (a, vi) in acc.iter_mut().zip(v) {
-                *a = &*a + &(p * vi);
-            }
-        }
-        if self.fresh {
-            let row = (self.computed.len() / n.max(1)) as u32;
-            self.computed.extend_from_slice(&acc);
-            self.val[x as usize] = COMPUTED | row;
+        let row = if self.fresh {
+            let row = self.computed.len() / n.max(1);
+            self.computed.resize((row + 1) * n, Q::zero());
+            row
         } else {
-            let row = (self.val[x as usize] & !COMPUTED) as usize;
-            self.computed[row * n..(row + 1) * n].clone_from_slice(&acc);
+            (self.val[x as usize] & !COMPUTED) as usize
+        };
+        for i in 0..n {
+            let terms =
+                t.children(x).zip(t.chance_probs(x)).map(|(c, p)| (p, self.at(self.val[c as usize], i)));
+            let v = Q::sum_of_products(terms);
+            self.computed[row * n + i] = v;
         }
-        self.acc = acc;
+        self.val[x as usize] = COMPUTED | row as u32;
     }
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?

@@ -127,7 +127,9 @@ impl<'t> Engine<'t> {
     #[inline]
     fn at(&self, r: u32, i: usize) -> &Q {
         let k = (r & !COMPUTED) as usize * self.n + i;
-        if r & COMPUTED == 0 { &self.table[k] } else { &self.computed[k] }
+        // Pick the slice first, then index once: a select and one bounds check, no branch.
+        let rows: &[Q] = if r & COMPUTED == 0 { self.table } else { &self.computed };
+        &rows[k]
     }
 
     /// The expected payoffs at chance node `x`: one [`Q::sum_of_products`] per player (common
@@ -163,8 +165,11 @@ impl<'t> Engine<'t> {
 
     /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
     /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
-    #[inline]
-    fn decide(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
+    ///
+    /// `FIRST` is `tie_break == TieBreak::First`, as a constant so that the default rule's loop has
+    /// no secondary comparison in it at all.
+    #[inline(always)]
+    fn decide<const FIRST: bool>(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
         let t = self.tree;
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
@@ -185,7 +190,7 @@ impl<'t> Engine<'t> {
             // selects (compiled to conditional moves) rather than branches on the outcome.
             let ord = vc.cmp(vb);
             let (gt, eq) = (ord.is_gt(), ord.is_eq());
-            let take = gt || (eq && self.tie_break != TieBreak::First && self.secondary_better(r, best_ref));
+            let take = gt || (!FIRST && eq && self.secondary_better(r, best_ref));
             mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
             tied = !gt && (tied || eq);
             best_ref = if take { r } else { best_ref };
@@ -235,6 +240,15 @@ impl<'t> Engine<'t> {
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
     fn sweep(&mut self, from: usize) -> Vec<TieMask> {
+        if self.tie_break == TieBreak::First {
+            self.sweep_with::<true>(from)
+        } else {
+            self.sweep_with::<false>(from)
+        }
+    }
+
+    /// [`Engine::sweep`] for a tie-break rule known at compile time (see [`Engine::decide`]).
+    fn sweep_with<const FIRST: bool>(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
@@ -242,7 +256,7 @@ impl<'t> Engine<'t> {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
                 NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide(x, player, infoset) {
+                    if let Some(mask) = self.decide::<FIRST>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }

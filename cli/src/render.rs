@@ -3,17 +3,15 @@
 //! The serde types live here, built from solver results; the solver's own types stay free of serde.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::rc::Rc;
 
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
 use redline_models::tree::{NodeId, NodeKind, Tree};
-use redline_solver::Equilibrium;
 use redline_solver::play;
 use redline_solver::strategic::MixedEquilibrium;
-use serde::Serialize;
+use redline_solver::{Equilibrium, Profile};
+use serde::{Serialize, Serializer};
 
 /// How numbers are printed.
 #[derive(Clone, Copy, Debug)]
@@ -32,25 +30,29 @@ impl NumberStyle {
 }
 
 /// `redline/solve/1`.
+///
+/// The per-information-set parts (`game.infosets`, each equilibrium's `behavior`) borrow the tree and
+/// the profile and are written as they are serialized, so a document for a tree of a million nodes
+/// holds no string per node; [`crate::output::emit_json`] streams it to standard output.
 #[derive(Serialize)]
-pub struct SolveJson {
+pub struct SolveJson<'a> {
     pub schema: &'static str,
-    pub game: GameJson,
+    pub game: GameJson<'a>,
     pub method: String,
     pub arithmetic: &'static str,
     pub complete: bool,
-    pub equilibria: Vec<EquilibriumJson>,
+    pub equilibria: Vec<EquilibriumJson<'a>>,
 }
 
-impl SolveJson {
+impl<'a> SolveJson<'a> {
     /// The `redline/solve/1` document; `float` says whether numbers were printed as decimals.
     pub fn new(
-        game: GameJson,
+        game: GameJson<'a>,
         method: &str,
         float: bool,
         complete: bool,
-        equilibria: Vec<EquilibriumJson>,
-    ) -> SolveJson {
+        equilibria: Vec<EquilibriumJson<'a>>,
+    ) -> SolveJson<'a> {
         SolveJson {
             schema: "redline/solve/1",
             game,
@@ -63,41 +65,101 @@ impl SolveJson {
 }
 
 #[derive(Serialize)]
-pub struct GameJson {
+pub struct GameJson<'a> {
     pub title: String,
     pub source: String,
     pub form: &'static str,
     pub players: Vec<String>,
     pub parameters: serde_json::Map<String, serde_json::Value>,
-    pub infosets: Option<Vec<Vec<InfosetJson>>>,
+    pub infosets: Option<InfosetsJson<'a>>,
     pub strategies: Option<Vec<Vec<String>>>,
 }
 
-/// One information set; large trees have one per node, so nothing here is allocated per set but a
-/// non-empty label (the action list is shared by the sets that have it).
+/// The information sets of a tree, per player in output order, serialized straight from the tree:
+/// large trees have one set per node, and nothing is allocated for any of them.
+pub struct InfosetsJson<'a> {
+    tree: &'a Tree,
+}
+
+/// One information set as [`InfosetsJson`] writes it.
 #[derive(Serialize)]
-pub struct InfosetJson {
+struct InfosetJson<'a> {
     #[serde(serialize_with = "as_string")]
-    pub id: u32,
-    pub label: Box<str>,
-    #[serde(serialize_with = "as_slice")]
-    pub actions: Rc<[String]>,
+    id: u32,
+    label: &'a str,
+    actions: &'a [String],
 }
 
 fn as_string<S: serde::Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 
-fn as_slice<S: serde::Serializer>(v: &Rc<[String]>, s: S) -> Result<S::Ok, S::Error> {
-    v.as_ref().serialize(s)
+impl Serialize for InfosetsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let tree = self.tree;
+        s.collect_seq((0..tree.n_players()).map(|i| {
+            SeqOf(move || {
+                tree.player_infosets(i).iter().map(move |&h| {
+                    let inf = &tree.infosets()[h as usize];
+                    InfosetJson { id: inf.number, label: &inf.label, actions: tree.actions(h) }
+                })
+            })
+        }))
+    }
+}
+
+/// A JSON array of the items an iterator-making closure gives, made when it is serialized.
+struct SeqOf<F>(F);
+
+impl<F, I> Serialize for SeqOf<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// An equilibrium's behaviour strategies: probabilities per player, information set and action,
+/// serialized straight from the profile (`0` and `1` are never allocated).
+pub struct BehaviorJson<'a> {
+    tree: &'a Tree,
+    profile: &'a Profile,
+    style: NumberStyle,
+}
+
+impl Serialize for BehaviorJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let BehaviorJson { tree, profile, style } = *self;
+        s.collect_seq((0..tree.n_players()).map(|i| {
+            SeqOf(move || {
+                tree.player_infosets(i).iter().map(move |&h| {
+                    SeqOf(move || {
+                        (0..tree.actions(h).len() as u32).map(move |a| match profile {
+                            Profile::Pure(c) if !style.float => {
+                                if c[h as usize] == a {
+                                    Cow::Borrowed("1")
+                                } else {
+                                    Cow::Borrowed("0")
+                                }
+                            }
+                            _ => probability(&profile.prob(h, a), style),
+                        })
+                    })
+                })
+            })
+        }))
+    }
 }
 
 #[derive(Serialize)]
-pub struct EquilibriumJson {
+pub struct EquilibriumJson<'a> {
     pub kind: &'static str,
     pub payoffs: Vec<String>,
-    /// Probabilities per player, information set and action (`0` and `1` are not allocated).
-    pub behavior: Option<Vec<Vec<Vec<Cow<'static, str>>>>>,
+    /// Probabilities per player, information set and action.
+    pub behavior: Option<BehaviorJson<'a>>,
     pub mixed: Option<Vec<Vec<String>>>,
     pub path: Vec<StepJson>,
     pub outcomes: Vec<OutcomeJson>,
@@ -108,7 +170,7 @@ pub struct EquilibriumJson {
 }
 
 /// The game part of the JSON output for a strategic-form game.
-pub fn strategic_game_json(g: &StrategicGame, source: &str, style: NumberStyle) -> GameJson {
+pub fn strategic_game_json(g: &StrategicGame, source: &str, style: NumberStyle) -> GameJson<'static> {
     let mut parameters = serde_json::Map::new();
     for (p, v) in g.parameters().iter().zip(g.parameter_values()) {
         parameters.insert(p.name.clone(), serde_json::Value::String(style.fmt(v)));
@@ -125,7 +187,7 @@ pub fn strategic_game_json(g: &StrategicGame, source: &str, style: NumberStyle) 
 }
 
 /// One mixed equilibrium of a strategic-form game in JSON.
-pub fn mixed_json(e: &MixedEquilibrium, style: NumberStyle) -> EquilibriumJson {
+pub fn mixed_json(e: &MixedEquilibrium, style: NumberStyle) -> EquilibriumJson<'static> {
     EquilibriumJson {
         kind: "nash",
         payoffs: e.payoffs.iter().map(|q| style.fmt(q)).collect(),
@@ -217,34 +279,18 @@ pub struct TieJson {
 }
 
 /// The game part of the JSON output.
-pub fn game_json(tree: &Tree, source: &str, style: NumberStyle) -> GameJson {
+pub fn game_json<'a>(tree: &'a Tree, source: &str, style: NumberStyle) -> GameJson<'a> {
     let mut parameters = serde_json::Map::new();
     for (p, v) in tree.parameters().iter().zip(tree.parameter_values()) {
         parameters.insert(p.name.clone(), serde_json::Value::String(style.fmt(v)));
     }
-    // One shared copy of each action list (told apart by where the tree keeps it).
-    let mut lists: HashMap<*const String, Rc<[String]>> = HashMap::new();
-    let infosets = (0..tree.n_players())
-        .map(|i| {
-            tree.player_infosets(i)
-                .iter()
-                .map(|&h| {
-                    let inf = &tree.infosets()[h as usize];
-                    let actions = tree.actions(h);
-                    let actions =
-                        Rc::clone(lists.entry(actions.as_ptr()).or_insert_with(|| Rc::from(actions)));
-                    InfosetJson { id: inf.number, label: inf.label.clone(), actions }
-                })
-                .collect()
-        })
-        .collect();
     GameJson {
         title: tree.title.clone(),
         source: source.to_string(),
         form: "extensive",
         players: tree.players().to_vec(),
         parameters,
-        infosets: Some(infosets),
+        infosets: Some(InfosetsJson { tree }),
         strategies: None,
     }
 }
@@ -260,24 +306,13 @@ fn probability(p: &Q, style: NumberStyle) -> Cow<'static, str> {
 }
 
 /// One equilibrium in JSON.
-pub fn equilibrium_json(
-    tree: &Tree,
-    e: &Equilibrium,
+pub fn equilibrium_json<'a>(
+    tree: &'a Tree,
+    e: &'a Equilibrium,
     regime: Option<String>,
     style: NumberStyle,
-) -> EquilibriumJson {
-    let behavior = (0..tree.n_players())
-        .map(|i| {
-            tree.player_infosets(i)
-                .iter()
-                .map(|&h| {
-                    (0..tree.actions(h).len() as u32)
-                        .map(|a| probability(&e.profile.prob(h, a), style))
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
+) -> EquilibriumJson<'a> {
+    let behavior = BehaviorJson { tree, profile: &e.profile, style };
     let path = play::path(tree, &e.profile)
         .into_iter()
         .map(|s| StepJson {

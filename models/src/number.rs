@@ -381,6 +381,31 @@ impl Q {
         if other > self { other } else { self }
     }
 
+    /// `Σ a·b` over the pairs, exactly: the chance expectation `Σ p_k v_k`.
+    ///
+    /// When every factor is inline the terms are accumulated as one `i128` fraction on a common
+    /// denominator (the least common multiple of the terms' denominators, which stays the
+    /// probabilities' denominator when the values are integers) and reduced once at the end, instead of
+    /// a reduced product and a reduced sum per term. Any factor that is big, or an accumulator that
+    /// would overflow, sends the whole sum to the general path.
+    ///
+    /// ```
+    /// use redline_models::number::Q;
+    /// let p = [Q::ratio(1, 3).unwrap(), Q::ratio(2, 3).unwrap()];
+    /// let v = [Q::from_int(3), Q::ratio(3, 4).unwrap()];
+    /// assert_eq!(Q::sum_of_products(p.iter().zip(&v)), Q::ratio(3, 2).unwrap());
+    /// ```
+    #[must_use]
+    pub fn sum_of_products<'a, I>(terms: I) -> Q
+    where
+        I: Iterator<Item = (&'a Q, &'a Q)> + Clone,
+    {
+        match sum_of_products_small(terms.clone()) {
+            Some(q) => q,
+            None => terms.fold(Q::zero(), |acc, (a, b)| &acc + &(a * b)),
+        }
+    }
+
     /// Parses a number, reporting why text is not one.
     ///
     /// # Errors
@@ -470,6 +495,38 @@ fn parse_decimal(t: &str, whole: &str) -> Result<Q, ParseNumberError> {
         Q::from_big(BigRational::new(value, num_traits::pow(ten, (-exp) as usize)))
     };
     Ok(q)
+}
+
+/// [`Q::sum_of_products`] on inline values: `None` when a factor is big or an intermediate would
+/// overflow `i128`.
+#[inline]
+fn sum_of_products_small<'a>(terms: impl Iterator<Item = (&'a Q, &'a Q)>) -> Option<Q> {
+    // The sum is n / d with d > 0, not necessarily reduced.
+    let mut n: i128 = 0;
+    let mut d: i128 = 1;
+    for (x, y) in terms {
+        let (Repr::Small(a, b), Repr::Small(c, e)) = (&x.0, &y.0) else { return None };
+        // |a·c| ≤ 2^126 and 0 < b·e < 2^126: both fit.
+        let tn = i128::from(*a) * i128::from(*c);
+        let td = i128::from(b.get()) * i128::from(e.get());
+        if td == d {
+            n = n.checked_add(tn)?;
+        } else {
+            let g = gcd_u128(d.unsigned_abs(), td.unsigned_abs()) as i128;
+            let (fd, ft) = (td / g, d / g);
+            // The new denominator lcm(d, td) = d · (td / g) = td · (d / g).
+            n = n.checked_mul(fd)?.checked_add(tn.checked_mul(ft)?)?;
+            d = d.checked_mul(fd)?;
+        }
+    }
+    Some(if d == 1 {
+        match i64::try_from(n) {
+            Ok(v) => Q::from_int(v),
+            Err(_) => Q::from_i128(n, 1),
+        }
+    } else {
+        Q::from_i128(n, d)
+    })
 }
 
 impl FromStr for Q {
@@ -802,6 +859,18 @@ mod tests {
         }
     }
 
+    /// Small fractions, integers, values near the ends of `i64` and big values, so both paths of
+    /// [`Q::sum_of_products`] and its overflow checks are exercised.
+    fn any_q() -> impl proptest::strategy::Strategy<Value = Q> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (-20i64..20).prop_map(Q::from_int),
+            (-1000i64..1000, 1i64..64).prop_map(|(a, b)| Q::ratio(a, b).unwrap()),
+            (any::<i64>(), 1i64..i64::MAX).prop_map(|(a, b)| Q::ratio(a, b).unwrap()),
+            (any::<i64>(), any::<i64>()).prop_map(|(a, b)| &Q::from_int(a) * &Q::from_int(b)),
+        ]
+    }
+
     proptest::proptest! {
         #[test]
         fn small_arithmetic_matches_big(a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, d in 1i64..1000) {
@@ -845,6 +914,16 @@ mod tests {
             let got = Q::parse_exact(&text).unwrap();
             proptest::prop_assert_eq!(got.to_big(), want.clone());
             proptest::prop_assert_eq!(got, Q::from_big(want));
+        }
+
+        #[test]
+        fn sum_of_products_matches_big(
+            terms in proptest::collection::vec((any_q(), any_q()), 0..8),
+        ) {
+            let sum = Q::sum_of_products(terms.iter().map(|(a, b)| (a, b)));
+            let big = terms.iter().fold(BigRational::zero(), |acc, (a, b)| acc + a.to_big() * b.to_big());
+            proptest::prop_assert_eq!(sum.to_big(), big.clone());
+            proptest::prop_assert_eq!(sum, Q::from_big(big));
         }
     }
 }

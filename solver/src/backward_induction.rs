@@ -84,8 +84,6 @@ struct Engine<'t> {
     val: Vec<u32>,
     /// Rows of expected payoffs at chance nodes.
     computed: Vec<Q>,
-    /// Scratch row for summing a chance node's expectation (reused, so chance nodes do not allocate).
-    acc: Vec<Q>,
     /// True during the first sweep, which visits every node and gives each chance node its row;
     /// later sweeps overwrite those rows in place.
     fresh: bool,
@@ -108,7 +106,6 @@ impl<'t> Engine<'t> {
             choice: vec![0; tree.infosets().len()],
             val: vec![0; tree.len()],
             computed: Vec::new(),
-            acc: Vec::new(),
             fresh: true,
             tie_break,
         }
@@ -130,33 +127,30 @@ impl<'t> Engine<'t> {
     #[inline]
     fn at(&self, r: u32, i: usize) -> &Q {
         let k = (r & !COMPUTED) as usize * self.n + i;
-        if r & COMPUTED == 0 { &self.table[k] } else { &self.computed[k] }
+        // Pick the slice first, then index once: a select and one bounds check, no branch.
+        let rows: &[Q] = if r & COMPUTED == 0 { self.table } else { &self.computed };
+        &rows[k]
     }
 
+    /// The expected payoffs at chance node `x`: one [`Q::sum_of_products`] per player (common
+    /// denominator, one reduction), written straight into the node's row.
     fn chance_value(&mut self, x: NodeId) {
         let t = self.tree;
         let n = self.n;
-        let mut acc = std::mem::take(&mut self.acc);
-        acc.clear();
-        acc.resize(n, Q::zero());
-        for (c, p) in t.children(x).zip(t.chance_probs(x)) {
-            if p.is_zero() {
-                continue;
-            }
-            let v = self.value(self.val[c as usize]);
-            for (a, vi) in acc.iter_mut().zip(v) {
-                *a = &*a + &(p * vi);
-            }
-        }
-        if self.fresh {
-            let row = (self.computed.len() / n.max(1)) as u32;
-            self.computed.extend_from_slice(&acc);
-            self.val[x as usize] = COMPUTED | row;
+        let row = if self.fresh {
+            let row = self.computed.len() / n.max(1);
+            self.computed.resize((row + 1) * n, Q::zero());
+            row
         } else {
-            let row = (self.val[x as usize] & !COMPUTED) as usize;
-            self.computed[row * n..(row + 1) * n].clone_from_slice(&acc);
+            (self.val[x as usize] & !COMPUTED) as usize
+        };
+        for i in 0..n {
+            let terms =
+                t.children(x).zip(t.chance_probs(x)).map(|(c, p)| (p, self.at(self.val[c as usize], i)));
+            let v = Q::sum_of_products(terms);
+            self.computed[row * n + i] = v;
         }
-        self.acc = acc;
+        self.val[x as usize] = COMPUTED | row as u32;
     }
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
@@ -171,8 +165,11 @@ impl<'t> Engine<'t> {
 
     /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
     /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
-    #[inline]
-    fn decide(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
+    ///
+    /// `FIRST` is `tie_break == TieBreak::First`, as a constant so that the default rule's loop has
+    /// no secondary comparison in it at all.
+    #[inline(always)]
+    fn decide<const FIRST: bool>(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
         let t = self.tree;
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
@@ -193,7 +190,7 @@ impl<'t> Engine<'t> {
             // selects (compiled to conditional moves) rather than branches on the outcome.
             let ord = vc.cmp(vb);
             let (gt, eq) = (ord.is_gt(), ord.is_eq());
-            let take = gt || (eq && self.tie_break != TieBreak::First && self.secondary_better(r, best_ref));
+            let take = gt || (!FIRST && eq && self.secondary_better(r, best_ref));
             mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
             tied = !gt && (tied || eq);
             best_ref = if take { r } else { best_ref };
@@ -243,6 +240,15 @@ impl<'t> Engine<'t> {
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
     fn sweep(&mut self, from: usize) -> Vec<TieMask> {
+        if self.tie_break == TieBreak::First {
+            self.sweep_with::<true>(from)
+        } else {
+            self.sweep_with::<false>(from)
+        }
+    }
+
+    /// [`Engine::sweep`] for a tie-break rule known at compile time (see [`Engine::decide`]).
+    fn sweep_with<const FIRST: bool>(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
@@ -250,7 +256,7 @@ impl<'t> Engine<'t> {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
                 NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide(x, player, infoset) {
+                    if let Some(mask) = self.decide::<FIRST>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }

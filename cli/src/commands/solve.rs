@@ -119,16 +119,16 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                     .map(|(e, r)| render::equilibrium_json(&tree, e, r.clone(), style))
                     .collect(),
             );
-            let mut s = if imperfect {
+            if imperfect {
                 let mut v = serde_json::to_value(&json)?;
                 v["subgames"] = super::sequence::subgames_json(&tree, &subgames);
                 super::sequence::add_beliefs_json(&mut v, &tree, &solution.equilibria, style);
-                serde_json::to_string_pretty(&v)?
+                crate::output::emit_json(&v)?;
             } else {
-                serde_json::to_string_pretty(&json)?
-            };
-            s.push('\n');
-            s
+                // Streamed: a tree of a million nodes gives a hundred megabytes of JSON.
+                crate::output::emit_json(&json)?;
+            }
+            return Ok(if solution.equilibria.is_empty() { 1 } else { 0 });
         }
         Format::Text => {
             let mut s = String::new();

@@ -6,15 +6,15 @@
 //!   fallback);
 //! - `sequence_form/lp-exact`, `lcp-exact`: the exact rational path alone (`Options::float` off);
 //!
-//! for about 10^2 and 10^3 nodes; with `REDLINE_BENCH_CPU=1` the figures are the benchmark
-//! thread's CPU time (`common/cpu_time.rs`); with `REDLINE_BENCH_LARGE=1` also 10^4 and 10^5 nodes (the exact
-//! baselines there, and `lcp` at all, take far too long today: select `lp` alone with the filter
-//! `'sequence_form/lp/'`). Measured single solves on a shared 2-core machine, seed 7, whole
+//! for about 10^2 and 10^3 nodes (`lcp` at 10^2 only: its paths at 10^3 nodes are over 20,000
+//! pivots, measured per pivot by `benches/sequence_lcp.rs`); with `REDLINE_BENCH_CPU=1` the
+//! figures are the benchmark thread's CPU time (`common/cpu_time.rs`); with `REDLINE_BENCH_LARGE=1`
+//! also `lp` at 10^4 and 10^5 nodes (float path only: the exact path alone would take hours). Measured single solves on a shared 2-core machine, seed 7, whole
 //! process CPU time (docs/performance.md): `lp` 13 ms at 955 nodes (exact path 7.9 s), 122 ms at
 //! 9,820 nodes, 1.65 s at 98,094 nodes (one sparse interior-point solve by clarabel, then the
 //! exact step and verification; with microlp it was 337 ms at 9,820 nodes and unfinished after
-//! 250 s at 98,094); `lcp` float Lemke 2.4 s at 468 nodes, no faster than the exact path (2.7 s):
-//! Lemke's path is ~2,500 pivots there and the sparse float rows fill in. Each timing includes
+//! 250 s at 98,094); `lcp` at 468 nodes follows a ~2,500-pivot Lemke path in about 0.23 s on the
+//! dense float dictionary (2.4 s on the sparse one before). Each timing includes
 //! building the sequence form, the solve and the exact verification. Run with
 //! `cargo bench -p redline-benches --bench sequence_form -- --warm-up-time 1 --measurement-time 3`,
 //! and the large `lp` cases with `REDLINE_BENCH_LARGE=1 REDLINE_BENCH_CPU=1 cargo bench -p
@@ -50,12 +50,18 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
             continue;
         }
         for zero_sum in [true, false] {
+            // Whole `lcp` solves beyond 10^2 nodes follow Lemke paths of over 20,000 pivots:
+            // `benches/sequence_lcp.rs` measures those sizes per 1,000 pivots instead.
+            if !zero_sum && internal > 40 {
+                continue;
+            }
             let t = imperfect_tree(7, internal, 3, 10, zero_sum);
             let form = SequenceForm::new(&t, 0, [0, 1], &|_| None, "lcp").expect("perfect recall");
             eprintln!("{name}: {} nodes, sequences {:?}, zero-sum {zero_sum}", t.len(), form.n_seq);
             let (label, solve): (&str, fn(&_, &Options) -> _) =
                 if zero_sum { ("lp", sequence::solve_lp) } else { ("lcp", sequence::solve_lcp) };
-            for float in [true, false] {
+            // The exact rational path alone takes seconds at 10^3 nodes and hours beyond.
+            for float in [true, false].into_iter().filter(|&f| f || internal <= 400) {
                 let options = Options { float, ..Options::default() };
                 let id = if float { label.to_string() } else { format!("{label}-exact") };
                 group.bench_with_input(BenchmarkId::new(id, name), &t, |b, t| {

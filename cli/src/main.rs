@@ -59,6 +59,10 @@ fn main() -> ExitCode {
     }
 }
 
+/// How long a worker that has just printed its output may take to return its exit code once the
+/// time limit has passed (it only has to leave the function that printed).
+const HANDOVER: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Runs `command` on a worker thread and gives up after `secs` seconds: exit code 3. Every command
 /// and method is covered the same way, without a clock check in each algorithm's inner loop.
 fn with_time_limit(secs: f64, command: Command) -> anyhow::Result<u8> {
@@ -74,9 +78,11 @@ fn with_time_limit(secs: f64, command: Command) -> anyhow::Result<u8> {
         Ok(result) => result,
         Err(_) => {
             // Commands print their output in one piece once done: holding the lock keeps a
-            // finishing worker from printing half of it, and a worker that got there first wins.
+            // finishing worker from printing half of it. A worker that was printing when the limit
+            // came has finished once we hold the lock and is about to hand over its result: give
+            // it `HANDOVER` to do so, so that a complete output never ends with exit code 3.
             let _stdout = std::io::stdout().lock();
-            if let Ok(result) = rx.try_recv() {
+            if let Ok(result) = rx.recv_timeout(HANDOVER) {
                 return result;
             }
             eprintln!(

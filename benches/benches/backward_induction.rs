@@ -124,16 +124,4 @@ fn efg_read<M: Measurement>(c: &mut Criterion<M>) {
     group.finish();
 }
 
-fn main() {
-    if cpu_time::wanted() {
-        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
-        backward_induction(&mut c);
-        efg_read(&mut c);
-        c.final_summary();
-    } else {
-        let mut c = Criterion::default().configure_from_args();
-        backward_induction(&mut c);
-        efg_read(&mut c);
-        c.final_summary();
-    }
-}
+criterion_main_cpu!(backward_induction, efg_read);

@@ -59,14 +59,4 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
     group.finish();
 }
 
-fn main() {
-    if cpu_time::wanted() {
-        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
-        bench(&mut c);
-        c.final_summary();
-    } else {
-        let mut c = Criterion::default().configure_from_args();
-        bench(&mut c);
-        c.final_summary();
-    }
-}
+criterion_main_cpu!(bench);

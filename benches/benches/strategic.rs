@@ -95,14 +95,4 @@ fn strategic<M: Measurement>(c: &mut Criterion<M>) {
     }
 }
 
-fn main() {
-    if cpu_time::wanted() {
-        let mut c = Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
-        strategic(&mut c);
-        c.final_summary();
-    } else {
-        let mut c = Criterion::default().configure_from_args();
-        strategic(&mut c);
-        c.final_summary();
-    }
-}
+criterion_main_cpu!(strategic);

@@ -51,3 +51,23 @@ impl Measurement for CpuTime {
 pub fn wanted() -> bool {
     std::env::var_os("REDLINE_BENCH_CPU").is_some_and(|v| v != "0")
 }
+
+/// A benchmark binary's `main`: runs the generic bench functions (each of signature
+/// `fn<M: Measurement>(&mut Criterion<M>)`) with CPU time when [`wanted`], wall time otherwise.
+#[macro_export]
+macro_rules! criterion_main_cpu {
+    ($($bench:ident),+ $(,)?) => {
+        fn main() {
+            if cpu_time::wanted() {
+                let mut c =
+                    criterion::Criterion::default().with_measurement(cpu_time::CpuTime).configure_from_args();
+                $($bench(&mut c);)+
+                c.final_summary();
+            } else {
+                let mut c = criterion::Criterion::default().configure_from_args();
+                $($bench(&mut c);)+
+                c.final_summary();
+            }
+        }
+    };
+}

@@ -463,6 +463,18 @@ fn verified(tree: &Tree, form: &SequenceForm, plans: &[Vec<Q>; 2]) -> Option<Equ
     })
 }
 
+/// The error for realisation plans that [`verified`] rejected: which player gains, and how much.
+fn failed_check(tree: &Tree, form: &SequenceForm, plans: &[Vec<Q>; 2], method: &str) -> Error {
+    let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
+    form.behavior(plans, &mut behavior);
+    let check = regret::nash_regret(tree, 0, &Profile::Behavior(behavior));
+    Error::VerificationFailed(format!(
+        "sequence-form {method} gave regret {} for {}",
+        check.regret,
+        tree.players()[check.player.unwrap_or(0)]
+    ))
+}
+
 /// A Nash equilibrium of the whole tree from the sequence form, with behaviour strategies, verified
 /// exactly: the float path first (when `options.float`), Lemke's algorithm in exact rationals
 /// otherwise or when the float answer fails the checks.
@@ -487,14 +499,7 @@ fn solve_tree(tree: &Tree, method: &'static str, options: &Options) -> Result<(S
     }
     let plans = lemke::solve_from(&form, &priors, options)?;
     let Some(e) = verified(tree, &form, &plans) else {
-        let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
-        form.behavior(&plans, &mut behavior);
-        let check = regret::nash_regret(tree, 0, &Profile::Behavior(behavior));
-        return Err(Error::VerificationFailed(format!(
-            "sequence-form {method} gave regret {} for {}",
-            check.regret,
-            tree.players()[check.player.unwrap_or(0)]
-        )));
+        return Err(failed_check(tree, &form, &plans, method));
     };
     Ok((Solution { equilibria: vec![e], complete: false }, route))
 }
@@ -561,14 +566,7 @@ pub fn solve_lcp_report(tree: &Tree, options: &Options) -> Result<(Solution, Lcp
     }
     let plans = lemke::solve_from(&form, &form.priors(exact_prior), options)?;
     let Some(e) = verified(tree, &form, &plans) else {
-        let mut behavior: Vec<Vec<Q>> = tree.infosets().iter().map(|_| Vec::new()).collect();
-        form.behavior(&plans, &mut behavior);
-        let check = regret::nash_regret(tree, 0, &Profile::Behavior(behavior));
-        return Err(Error::VerificationFailed(format!(
-            "sequence-form lcp gave regret {} for {}",
-            check.regret,
-            tree.players()[check.player.unwrap_or(0)]
-        )));
+        return Err(failed_check(tree, &form, &plans, "lcp"));
     };
     Ok((Solution { equilibria: vec![e], complete: false }, report))
 }

@@ -210,6 +210,8 @@ pub struct Tree {
     action_sets: Vec<Vec<String>>,
     player_infosets: Vec<Vec<InfosetId>>,
     payoffs: Vec<Q>,
+    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]).
+    small_payoffs: Option<Box<[i32]>>,
     probs: Vec<Q>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
@@ -332,6 +334,7 @@ impl Tree {
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
+            + self.small_payoffs.as_ref().map_or(0, |t| t.len() * size_of::<i32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
             + strings(&self.players)
@@ -502,6 +505,28 @@ impl Tree {
         &self.payoffs
     }
 
+    /// The payoff table ([`Tree::payoff_table`]) as plain `i32`, entry for entry, when every payoff is
+    /// an integer in `i32`'s range (the common case of small-integer games) and the tree has no chance
+    /// nodes; `None` otherwise. (Expected values at chance nodes are fractions, so the solvers that
+    /// would read the table cannot use it there, and it would only cost memory.)
+    ///
+    /// Solvers that only compare payoffs (backward induction and its verification) run on this table
+    /// when it exists: four bytes per payoff and one machine comparison instead of `Q`'s sixteen bytes
+    /// and tag checks. It is rebuilt whenever the payoffs change ([`Tree::set_parameters`]).
+    #[must_use]
+    #[inline]
+    pub fn small_payoffs(&self) -> Option<&[i32]> {
+        self.small_payoffs.as_deref()
+    }
+
+    /// True when the tree has at least one chance node.
+    #[must_use]
+    #[inline]
+    pub fn has_chance_nodes(&self) -> bool {
+        // Every chance node has at least one outcome, with its probability in `probs`.
+        !self.probs.is_empty()
+    }
+
     /// The outcome probabilities of chance node `x`, in child order.
     #[must_use]
     #[inline]
@@ -658,6 +683,15 @@ impl Tree {
         self.evaluate()
     }
 
+    /// The payoffs as `i32` for [`Tree::small_payoffs`]: when the tree has no chance nodes and every
+    /// payoff is an integer that fits, else `None`.
+    fn small_table(&self) -> Option<Box<[i32]>> {
+        if self.has_chance_nodes() {
+            return None;
+        }
+        self.payoffs.iter().map(Q::to_i32).collect()
+    }
+
     fn lookup(&self, name: &str) -> Option<Q> {
         self.parameters.iter().position(|p| p.name == name).map(|i| self.values[i].clone())
     }
@@ -671,7 +705,11 @@ impl Tree {
         if let Some(exprs) = self.exprs.take() {
             let result = self.evaluate_from(&exprs);
             self.exprs = Some(exprs);
+            // Payoffs may have been written before an evaluation failed: the table follows them.
+            self.small_payoffs = self.small_table();
             result?;
+        } else {
+            self.small_payoffs = self.small_table();
         }
         self.check_probabilities()
     }
@@ -812,6 +850,7 @@ impl TreeBuilder {
                 probs: Vec::new(),
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
+                small_payoffs: None,
                 exprs: None,
             },
             open: Vec::new(),

@@ -78,6 +78,10 @@ struct Engine<'t> {
     n: usize,
     /// The leaf payoff rows of the tree.
     table: &'t [Q],
+    /// The same rows as `i32` ([`Tree::small_payoffs`]) when every payoff is a small integer and the
+    /// tree has no chance nodes, so that every value reference names a leaf row: sweeps then compare
+    /// machine integers (the values themselves are still reported from `table`).
+    small: Option<&'t [i32]>,
     /// The chosen action at each information set (each is one decision node): the pure profile.
     choice: Vec<u32>,
     /// The value reference of each node: a leaf row, or `COMPUTED | row` for chance nodes.
@@ -101,6 +105,7 @@ impl<'t> Engine<'t> {
             tree,
             n: tree.n_players(),
             table,
+            small: tree.small_payoffs(),
             // Zeroed vectors come from fresh zero pages: no initialising pass, and every entry read
             // is written first (children before parents; every information set has a node).
             choice: vec![0; tree.infosets().len()],
@@ -155,28 +160,75 @@ impl<'t> Engine<'t> {
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
     #[inline]
-    fn secondary_better(&self, a: u32, b: u32) -> bool {
+    fn secondary_better<const SMALL: bool>(&self, a: u32, b: u32) -> bool {
         match self.tie_break {
             TieBreak::First => false,
-            TieBreak::Favor(j) => self.at(a, j) > self.at(b, j),
-            TieBreak::Against(j) => self.at(a, j) < self.at(b, j),
+            TieBreak::Favor(j) => {
+                if SMALL {
+                    self.small_at(a, j) > self.small_at(b, j)
+                } else {
+                    self.at(a, j) > self.at(b, j)
+                }
+            }
+            TieBreak::Against(j) => {
+                if SMALL {
+                    self.small_at(a, j) < self.small_at(b, j)
+                } else {
+                    self.at(a, j) < self.at(b, j)
+                }
+            }
         }
+    }
+
+    /// Player `i`'s entry of leaf row `r` in the `i32` table (sweeps with `SMALL` only).
+    #[inline(always)]
+    fn small_at(&self, r: u32, i: usize) -> i32 {
+        let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
+        table[r as usize * self.n + i]
     }
 
     /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
     /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
     ///
     /// `FIRST` is `tie_break == TieBreak::First`, as a constant so that the default rule's loop has
-    /// no secondary comparison in it at all.
+    /// no secondary comparison in it at all. `SMALL` compares in the `i32` table.
     #[inline(always)]
-    fn decide<const FIRST: bool>(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
+    fn decide<const FIRST: bool, const SMALL: bool>(
+        &mut self,
+        x: NodeId,
+        i: usize,
+        h: InfosetId,
+    ) -> Option<u64> {
+        let found = if SMALL {
+            let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
+            let n = self.n;
+            self.argmax::<FIRST, SMALL, _>(x, |r| table[r as usize * n + i])
+        } else {
+            self.argmax::<FIRST, SMALL, _>(x, |r| self.at(r, i))
+        };
+        let Best { best_ref, best_k, mask, tied, last } = found;
+        self.choice[h as usize] = best_k;
+        self.val[x as usize] = best_ref;
+        if !tied {
+            return None;
+        }
+        Some(if last < 64 { mask } else { 0 })
+    }
+
+    /// The mover's best child at `x` under the values `key` gives to value references.
+    #[inline(always)]
+    fn argmax<const FIRST: bool, const SMALL: bool, K: Ord>(
+        &self,
+        x: NodeId,
+        key: impl Fn(u32) -> K,
+    ) -> Best {
         let t = self.tree;
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
         // The incumbent is kept as its value reference, so each further child costs one exact
-        // comparison (on `Q`'s inline fast path for small values) and no lookups of the best.
+        // comparison and no lookups of the best.
         let mut best_ref = self.val[first as usize];
-        let mut vb = self.at(best_ref, i);
+        let mut vb = key(best_ref);
         let mut best_k = 0u32;
         let mut mask = 1u64;
         let mut tied = false;
@@ -185,24 +237,19 @@ impl<'t> Engine<'t> {
             k += 1;
             let r = self.val[c as usize];
             let bit = if k < 64 { 1u64 << k } else { 0 };
-            let vc = self.at(r, i);
+            let vc = key(r);
             // Payoff comparisons are as unpredictable as the payoffs, so the update is written as
             // selects (compiled to conditional moves) rather than branches on the outcome.
-            let ord = vc.cmp(vb);
+            let ord = vc.cmp(&vb);
             let (gt, eq) = (ord.is_gt(), ord.is_eq());
-            let take = gt || (!FIRST && eq && self.secondary_better(r, best_ref));
+            let take = gt || (!FIRST && eq && self.secondary_better::<SMALL>(r, best_ref));
             mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
             tied = !gt && (tied || eq);
             best_ref = if take { r } else { best_ref };
             vb = if take { vc } else { vb };
             best_k = if take { k } else { best_k };
         }
-        self.choice[h as usize] = best_k;
-        self.val[x as usize] = best_ref;
-        if !tied {
-            return None;
-        }
-        Some(if k < 64 { mask } else { 0 })
+        Best { best_ref, best_k, mask, tied, last: k }
     }
 
     /// The optimal actions at `x`, the current choice first, then the rest in action order.
@@ -240,15 +287,17 @@ impl<'t> Engine<'t> {
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
     fn sweep(&mut self, from: usize) -> Vec<TieMask> {
-        if self.tie_break == TieBreak::First {
-            self.sweep_with::<true>(from)
-        } else {
-            self.sweep_with::<false>(from)
+        match (self.tie_break == TieBreak::First, self.small.is_some()) {
+            (true, true) => self.sweep_with::<true, true>(from),
+            (true, false) => self.sweep_with::<true, false>(from),
+            (false, true) => self.sweep_with::<false, true>(from),
+            (false, false) => self.sweep_with::<false, false>(from),
         }
     }
 
-    /// [`Engine::sweep`] for a tie-break rule known at compile time (see [`Engine::decide`]).
-    fn sweep_with<const FIRST: bool>(&mut self, from: usize) -> Vec<TieMask> {
+    /// [`Engine::sweep`] for a tie-break rule and payoff table known at compile time (see
+    /// [`Engine::decide`]).
+    fn sweep_with<const FIRST: bool, const SMALL: bool>(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
@@ -256,7 +305,7 @@ impl<'t> Engine<'t> {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
                 NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide::<FIRST>(x, player, infoset) {
+                    if let Some(mask) = self.decide::<FIRST, SMALL>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }
@@ -315,6 +364,20 @@ impl<'t> Engine<'t> {
             ties,
         })
     }
+}
+
+/// What [`Engine::argmax`] finds at a decision node.
+struct Best {
+    /// The value reference of the chosen child.
+    best_ref: u32,
+    /// The chosen action.
+    best_k: u32,
+    /// The optimal actions as a bit set (meaningful up to 64 actions).
+    mask: u64,
+    /// True when several actions are optimal.
+    tied: bool,
+    /// The index of the last action.
+    last: u32,
 }
 
 /// The positions of the set bits of `mask`, in increasing order.

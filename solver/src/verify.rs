@@ -41,6 +41,9 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
 /// As [`perfect_information_regret`].
 #[must_use]
 pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
+    if let Some(table) = tree.small_payoffs() {
+        return small_regret(tree, table, pure, scratch);
+    }
     let n = tree.n_players();
     // refs[x] names the payoff row of x's value: a leaf row of the tree, or (with the CHANCE bit) a
     // row of `rows`, which holds the values computed at chance nodes. Values are never copied, so
@@ -119,6 +122,50 @@ pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u
         let row = (r & !CHANCE) as usize;
         if r & CHANCE == 0 { &table[row * n..(row + 1) * n] } else { &rows[row * n..(row + 1) * n] }
     }
+}
+
+/// [`perfect_information_regret_with`] for a tree without chance nodes whose payoffs are all small
+/// integers: the same one-pass check on the `i32` table ([`Tree::small_payoffs`]), where every value
+/// is a leaf row, so a reference is a row number and a comparison is one machine comparison. Gains
+/// are differences of two `i32` values, computed in `i64`.
+fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> Check {
+    let n = tree.n_players();
+    let mut refs = scratch;
+    if refs.len() < tree.len() {
+        refs = vec![0; tree.len()];
+    }
+    let mut regret = 0i64;
+    let mut at = None;
+    for x in (0..tree.len() as NodeId).rev() {
+        refs[x as usize] = match tree.view(x) {
+            NodeView::Terminal { row } => row,
+            NodeView::Chance => unreachable!("small_regret is called on trees without chance nodes"),
+            NodeView::Decision { player: i, infoset } => {
+                let k = pure[infoset as usize];
+                let mut children = tree.children(x);
+                let first = children.next().expect("a decision node has at least one action");
+                let mut chosen = refs[first as usize];
+                let mut best = table[chosen as usize * n + i];
+                let mut a = 0;
+                for c in children {
+                    a += 1;
+                    let r = refs[c as usize];
+                    chosen = if a == k { r } else { chosen };
+                    best = best.max(table[r as usize * n + i]);
+                }
+                assert!(k <= a, "the profile names an action that exists");
+                let gain = i64::from(best) - i64::from(table[chosen as usize * n + i]);
+                if gain > regret {
+                    regret = gain;
+                    at = Some(x);
+                }
+                chosen
+            }
+        };
+    }
+    let row = refs[0] as usize;
+    let payoffs = tree.payoff_table()[row * n..(row + 1) * n].to_vec();
+    Check { regret: Q::from_int(regret), node: at, payoffs }
 }
 
 /// Checks a pure profile of any tree with perfect recall for subgame perfection by one-shot

@@ -1306,6 +1306,31 @@ mod tests {
     }
 
     #[test]
+    fn small_payoffs_follow_the_payoffs() {
+        let mut t = entry();
+        let ints = |v: &[i64]| v.iter().map(|&x| Q::from_int(x)).collect::<Vec<Q>>();
+        assert_eq!(t.payoff_table(), ints(&[-1, -3, 1, 2, 0, 4]));
+        assert_eq!(t.small_payoffs(), Some(&[-1, -3, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("1/2"))]).unwrap();
+        assert_eq!(t.small_payoffs(), None, "a fraction");
+        t.set_parameters(&[("c".into(), q("-7"))]).unwrap();
+        assert_eq!(t.small_payoffs(), Some(&[-1, 7, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("-2147483648"))]).unwrap();
+        assert_eq!(t.small_payoffs(), None, "2^31 does not fit i32");
+        t.set_parameters(&[("c".into(), q("2147483648"))]).unwrap();
+        assert_eq!(t.small_payoffs().unwrap()[1], i32::MIN);
+        // With a chance node there is no table, integer payoffs or not.
+        let mut b = TreeBuilder::new("C", vec!["A".into()]);
+        b.chance(vec![("h".into(), Expr::parse("1/2").unwrap()), ("t".into(), Expr::parse("1/2").unwrap())])
+            .unwrap();
+        b.terminal_values(&[q("1")]).unwrap();
+        b.terminal_values(&[q("2")]).unwrap();
+        let c = b.finish().unwrap();
+        assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
+        assert!(!t.has_chance_nodes());
+    }
+
+    #[test]
     fn chance_probabilities_are_checked() {
         let mut b = TreeBuilder::new("C", vec!["A".into()]);
         b.chance(vec![("h".into(), Expr::parse("1/2").unwrap()), ("t".into(), Expr::parse("2/5").unwrap())])

@@ -247,3 +247,57 @@ pub fn subgame_regret(tree: &Tree, pure: &[u32], roots: &[bool]) -> Check {
     }
     Check { regret, node: at, payoffs: vals[0].clone() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redline_models::tree::TreeBuilder;
+
+    /// Entry deterrence with every payoff shifted by `shift`: a shift of 0 keeps the payoffs small
+    /// integers (the `i32` check), 1/2 makes them fractions (the `Q` check).
+    fn entry(shift: &str) -> Tree {
+        let s: Q = shift.parse().unwrap();
+        let row = |a: i64, b: i64| [&Q::from_int(a) + &s, &Q::from_int(b) + &s];
+        let mut b = TreeBuilder::new("Entry", vec!["Entrant".into(), "Incumbent".into()]);
+        let ab = b.actions(&["enter", "stay out"]).unwrap();
+        let fa = b.actions(&["fight", "accommodate"]).unwrap();
+        b.decision_new(0, ab).unwrap();
+        b.decision_new(1, fa).unwrap();
+        b.terminal_values(&row(-1, -1)).unwrap();
+        b.terminal_values(&row(1, 2)).unwrap();
+        b.terminal_values(&row(0, 4)).unwrap();
+        b.finish().unwrap()
+    }
+
+    /// Checks `pure` on both payoff representations: the same regret, node and (shifted) payoffs.
+    fn check(pure: &[u32], regret: i64, node: Option<NodeId>, payoffs: [i64; 2]) {
+        let half = Q::ratio(1, 2).unwrap();
+        let (small, big) = (entry("0"), entry("1/2"));
+        assert!(small.small_payoffs().is_some() && big.small_payoffs().is_none(), "one tree per path");
+        for (tree, shift) in [(&small, Q::zero()), (&big, half)] {
+            let c = perfect_information_regret(tree, pure);
+            assert_eq!(c.regret, Q::from_int(regret), "{pure:?}");
+            assert_eq!(c.node, node, "{pure:?}");
+            assert_eq!(c.payoffs, payoffs.map(|v| &Q::from_int(v) + &shift).to_vec(), "{pure:?}");
+            // A lent buffer with stale contents changes nothing.
+            let lent = perfect_information_regret_with(tree, pure, vec![7; tree.len()]);
+            assert_eq!(lent, c);
+        }
+    }
+
+    #[test]
+    fn subgame_perfect_plan_passes() {
+        check(&[0, 1], 0, None, [1, 2]);
+    }
+
+    #[test]
+    fn corrupted_plans_are_caught() {
+        // The incumbent fights: -1 instead of 2 off the path (an empty threat), and the entrant's
+        // staying out is then a best reply, but the incumbent's node still shows the gain of 3.
+        check(&[1, 0], 3, Some(1), [0, 4]);
+        // The entrant stays out although entering pays 1 > 0 against accommodation.
+        check(&[1, 1], 1, Some(0), [0, 4]);
+        // Both wrong: the largest gain (3, at the incumbent) is reported.
+        check(&[0, 0], 3, Some(1), [-1, -1]);
+    }
+}

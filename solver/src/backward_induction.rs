@@ -288,7 +288,7 @@ impl<'t> Engine<'t> {
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
     fn sweep(&mut self, from: usize) -> Vec<TieMask> {
         match (self.tie_break == TieBreak::First, self.small.is_some()) {
-            (true, true) => self.sweep_with::<true, true>(from),
+            (true, true) => self.sweep_small_first(from),
             (true, false) => self.sweep_with::<true, false>(from),
             (false, true) => self.sweep_with::<false, true>(from),
             (false, false) => self.sweep_with::<false, false>(from),
@@ -309,6 +309,58 @@ impl<'t> Engine<'t> {
                         ties.push((x, mask));
                     }
                 }
+            }
+        }
+        self.fresh = false;
+        ties
+    }
+
+    /// [`Engine::sweep`] for the default tie-break on the `i32` table: the common case, written out
+    /// with the buffers in locals and every decision about payoffs as arithmetic on masks, so the only
+    /// branches left are the node kind and the end of a node's children.
+    fn sweep_small_first(&mut self, from: usize) -> Vec<TieMask> {
+        let t = self.tree;
+        let table = self.small.expect("sweep_small_first runs only when the i32 table exists");
+        let n = self.n;
+        let val = &mut self.val[..];
+        let choice = &mut self.choice[..];
+        let mut ties = Vec::new();
+        for x in (0..from as NodeId + 1).rev() {
+            let (i, h) = match t.view(x) {
+                NodeView::Terminal { row } => {
+                    val[x as usize] = row;
+                    continue;
+                }
+                NodeView::Chance => unreachable!("trees with chance nodes have no i32 table"),
+                NodeView::Decision { player, infoset } => (player, infoset),
+            };
+            let stop = t.end(x);
+            let mut c = x + 1;
+            let mut best_ref = val[c as usize];
+            let mut vb = table[best_ref as usize * n + i];
+            let (mut best_k, mut k, mut mask, mut tied) = (0u32, 0u32, 1u64, 0u64);
+            c = t.end(c);
+            while c < stop {
+                k += 1;
+                let r = val[c as usize];
+                let vc = table[r as usize * n + i];
+                // All-ones when the child is strictly better, or as good; the first optimal action
+                // stays chosen, so only a strictly better child takes over.
+                let gt = u64::from(vc > vb).wrapping_neg();
+                let eq = u64::from(vc == vb).wrapping_neg();
+                let bit = if k < 64 { 1u64 << k } else { 0 };
+                mask = (mask & !gt) | (bit & (gt | eq));
+                tied = (tied | eq) & !gt;
+                let take = gt as u32;
+                best_ref = (r & take) | (best_ref & !take);
+                best_k = (k & take) | (best_k & !take);
+                vb = vb.max(vc);
+                c = t.end(c);
+            }
+            choice[h as usize] = best_k;
+            val[x as usize] = best_ref;
+            if tied != 0 {
+                ties.push((x, if k < 64 { mask } else { 0 }));
             }
         }
         self.fresh = false;

@@ -134,34 +134,41 @@ fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> 
     if refs.len() < tree.len() {
         refs = vec![0; tree.len()];
     }
+    let refs = &mut refs[..tree.len()];
     let mut regret = 0i64;
     let mut at = None;
     for x in (0..tree.len() as NodeId).rev() {
-        refs[x as usize] = match tree.view(x) {
-            NodeView::Terminal { row } => row,
-            NodeView::Chance => unreachable!("small_regret is called on trees without chance nodes"),
-            NodeView::Decision { player: i, infoset } => {
-                let k = pure[infoset as usize];
-                let mut children = tree.children(x);
-                let first = children.next().expect("a decision node has at least one action");
-                let mut chosen = refs[first as usize];
-                let mut best = table[chosen as usize * n + i];
-                let mut a = 0;
-                for c in children {
-                    a += 1;
-                    let r = refs[c as usize];
-                    chosen = if a == k { r } else { chosen };
-                    best = best.max(table[r as usize * n + i]);
-                }
-                assert!(k <= a, "the profile names an action that exists");
-                let gain = i64::from(best) - i64::from(table[chosen as usize * n + i]);
-                if gain > regret {
-                    regret = gain;
-                    at = Some(x);
-                }
-                chosen
+        let (i, infoset) = match tree.view(x) {
+            NodeView::Terminal { row } => {
+                refs[x as usize] = row;
+                continue;
             }
+            NodeView::Chance => unreachable!("small_regret is called on trees without chance nodes"),
+            NodeView::Decision { player, infoset } => (player, infoset),
         };
+        let k = pure[infoset as usize];
+        // One pass over the children finds the chosen child and the mover's best value, with selects
+        // (the outcomes are as unpredictable as the payoffs).
+        let stop = tree.end(x);
+        let mut c = x + 1;
+        let mut chosen = refs[c as usize];
+        let mut best = table[chosen as usize * n + i];
+        let mut a = 0;
+        c = tree.end(c);
+        while c < stop {
+            a += 1;
+            let r = refs[c as usize];
+            chosen = if a == k { r } else { chosen };
+            best = best.max(table[r as usize * n + i]);
+            c = tree.end(c);
+        }
+        assert!(k <= a, "the profile names an action that exists");
+        let gain = i64::from(best) - i64::from(table[chosen as usize * n + i]);
+        if gain > regret {
+            regret = gain;
+            at = Some(x);
+        }
+        refs[x as usize] = chosen;
     }
     let row = refs[0] as usize;
     let payoffs = tree.payoff_table()[row * n..(row + 1) * n].to_vec();

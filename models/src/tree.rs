@@ -204,6 +204,8 @@ pub struct Tree {
     kind: Vec<u8>,
     parent: Vec<NodeId>,
     end: Vec<NodeId>,
+    /// Bit `x % 64` of word `x / 64` is set when node `x` is a decision node.
+    decision_bits: Vec<u64>,
     data: Vec<u32>,
     n_children: Vec<u32>,
     infosets: Vec<Infoset>,
@@ -265,6 +267,33 @@ impl NodeLabels {
         self.nodes.len() * std::mem::size_of::<NodeId>()
             + self.ends.len() * std::mem::size_of::<usize>()
             + self.text.len()
+    }
+}
+
+/// The decision nodes up to a given node, in decreasing order ([`Tree::decision_nodes_rev`]).
+#[derive(Clone, Debug)]
+pub struct DecisionNodesRev<'a> {
+    bits: &'a [u64],
+    /// The index of the word `current` came from.
+    word: usize,
+    /// The bits of that word not yet returned.
+    current: u64,
+}
+
+impl Iterator for DecisionNodesRev<'_> {
+    type Item = NodeId;
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        while self.current == 0 {
+            if self.word == 0 {
+                return None;
+            }
+            self.word -= 1;
+            self.current = self.bits[self.word];
+        }
+        let b = 63 - self.current.leading_zeros();
+        self.current &= !(1u64 << b);
+        Some((self.word * 64) as NodeId + b)
     }
 }
 
@@ -330,6 +359,7 @@ impl Tree {
         let per_node = size_of::<u8>() + 3 * size_of::<NodeId>() + size_of::<u32>();
         let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
         n * per_node
+            + self.decision_bits.len() * size_of::<u64>()
             + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
@@ -450,6 +480,19 @@ impl Tree {
             }
             _ => NodeView::Decision { player: usize::from(tag - TAG_DECISION), infoset: data },
         }
+    }
+
+    /// The decision nodes `x ≤ from`, in decreasing order: children before parents, as
+    /// backward induction visits them, but without a branch on each node's kind (they are read from
+    /// a bit set, 64 nodes per word).
+    #[must_use]
+    #[inline]
+    pub fn decision_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
+        let from = (from as usize).min(self.len().saturating_sub(1));
+        let word = from / 64;
+        // The bits of nodes `64 * word ..= from`.
+        let keep = u64::MAX >> (63 - from % 64);
+        DecisionNodesRev { bits: &self.decision_bits, word, current: self.decision_bits[word] & keep }
     }
 
     /// All information sets; index them with [`InfosetId`].
@@ -841,6 +884,7 @@ impl TreeBuilder {
                 kind: Vec::new(),
                 parent: Vec::new(),
                 end: Vec::new(),
+                decision_bits: Vec::new(),
                 data: Vec::new(),
                 n_children: Vec::new(),
                 infosets: Vec::new(),
@@ -1190,6 +1234,11 @@ impl TreeBuilder {
             }
         }
         self.tree.end = end;
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
+            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag >= TAG_DECISION) << b);
+        }
+        self.tree.decision_bits = bits;
         self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];
@@ -1328,6 +1377,29 @@ mod tests {
         let c = b.finish().unwrap();
         assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
         assert!(!t.has_chance_nodes());
+    }
+
+    #[test]
+    fn decision_nodes_rev_matches_the_kinds() {
+        // A chain of 150 decision nodes, each with a leaf first: decisions at even nodes, across words.
+        let mut b = TreeBuilder::new("Chain", vec!["A".into(), "B".into()]);
+        let acts = b.actions(&["stop", "go"]).unwrap();
+        for k in 0..150 {
+            b.decision_new(k % 2, acts).unwrap();
+            b.terminal_values(&[q("0"), q("0")]).unwrap();
+        }
+        b.terminal_values(&[q("1"), q("1")]).unwrap();
+        let t = b.finish().unwrap();
+        assert_eq!(t.len(), 301);
+        for from in [0, 1, 62, 63, 64, 65, 127, 128, 200, 299, 300, 5000] {
+            let want: Vec<NodeId> =
+                (0..=from.min(300)).rev().filter(|&x| t.kind(x) == NodeKind::Decision).collect();
+            assert_eq!(t.decision_nodes_rev(from).collect::<Vec<_>>(), want, "from {from}");
+        }
+        let leaf = TreeBuilder::new("Leaf", vec!["A".into()]);
+        let mut leaf = leaf;
+        leaf.terminal_values(&[q("1")]).unwrap();
+        assert_eq!(leaf.finish().unwrap().decision_nodes_rev(0).count(), 0);
     }
 
     #[test]

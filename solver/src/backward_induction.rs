@@ -21,7 +21,7 @@
 //! Next: [`crate::verify`], which checks every result before it leaves the solver.
 
 use redline_models::number::Q;
-use redline_models::tree::{InfosetId, NodeId, NodeView, Tree};
+use redline_models::tree::{InfosetId, NodeId, NodeKind, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
@@ -180,6 +180,16 @@ impl<'t> Engine<'t> {
         }
     }
 
+    /// The value reference of node `x`: its row for a leaf (which [`Engine::sweep_small_first`] does
+    /// not store in `val`), else `val[x]`.
+    #[inline]
+    fn node_ref(&self, x: NodeId) -> u32 {
+        match self.tree.view(x) {
+            NodeView::Terminal { row } => row,
+            _ => self.val[x as usize],
+        }
+    }
+
     /// Player `i`'s entry of leaf row `r` in the `i32` table (sweeps with `SMALL` only).
     #[inline(always)]
     fn small_at(&self, r: u32, i: usize) -> i32 {
@@ -256,11 +266,11 @@ impl<'t> Engine<'t> {
     fn optimal_actions(&self, x: NodeId) -> Vec<u32> {
         let t = self.tree;
         let i = t.player_of(x);
-        let best = self.at(self.val[x as usize], i);
+        let best = self.at(self.node_ref(x), i);
         let chosen = self.choice[t.infoset_of(x) as usize];
         let mut acts = vec![chosen];
         for (k, c) in t.children(x).enumerate() {
-            if k as u32 != chosen && self.at(self.val[c as usize], i) == best {
+            if k as u32 != chosen && self.at(self.node_ref(c), i) == best {
                 acts.push(k as u32);
             }
         }
@@ -282,7 +292,7 @@ impl<'t> Engine<'t> {
     fn set_choice(&mut self, x: NodeId, k: u32) {
         let c = self.tree.child(x, k as usize);
         self.choice[self.tree.infoset_of(x) as usize] = k;
-        self.val[x as usize] = self.val[c as usize];
+        self.val[x as usize] = self.node_ref(c);
     }
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
@@ -316,8 +326,9 @@ impl<'t> Engine<'t> {
     }
 
     /// [`Engine::sweep`] for the default tie-break on the `i32` table: the common case, written out
-    /// with the buffers in locals and every decision about payoffs as arithmetic on masks, so the only
-    /// branches left are the node kind and the end of a node's children.
+    /// with the buffers in locals and every decision about payoffs as arithmetic on masks. Decision
+    /// nodes come from the tree's bit set and leaves are read in place (see [`Engine::node_ref`]), so
+    /// the only branch left whose outcome varies is the end of a node's children.
     fn sweep_small_first(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let table = self.small.expect("sweep_small_first runs only when the i32 table exists");
@@ -325,24 +336,25 @@ impl<'t> Engine<'t> {
         let val = &mut self.val[..];
         let choice = &mut self.choice[..];
         let mut ties = Vec::new();
-        for x in (0..from as NodeId + 1).rev() {
-            let (i, h) = match t.view(x) {
-                NodeView::Terminal { row } => {
-                    val[x as usize] = row;
-                    continue;
-                }
-                NodeView::Chance => unreachable!("trees with chance nodes have no i32 table"),
-                NodeView::Decision { player, infoset } => (player, infoset),
+        // Leaves are not visited: a child's reference is its row when it is a leaf, else its entry
+        // in `val`, chosen by a mask rather than a branch on the child's kind.
+        let child_ref = |val: &[u32], c: NodeId| {
+            let leaf = u32::from(t.kind(c) == NodeKind::Terminal).wrapping_neg();
+            (t.leaf_row(c) & leaf) | (val[c as usize] & !leaf)
+        };
+        for x in t.decision_nodes_rev(from as NodeId) {
+            let NodeView::Decision { player: i, infoset: h } = t.view(x) else {
+                unreachable!("decision_nodes_rev gives decision nodes")
             };
             let stop = t.end(x);
             let mut c = x + 1;
-            let mut best_ref = val[c as usize];
+            let mut best_ref = child_ref(val, c);
             let mut vb = table[best_ref as usize * n + i];
             let (mut best_k, mut k, mut mask, mut tied) = (0u32, 0u32, 1u64, 0u64);
             c = t.end(c);
             while c < stop {
                 k += 1;
-                let r = val[c as usize];
+                let r = child_ref(val, c);
                 let vc = table[r as usize * n + i];
                 // All-ones when the child is strictly better, or as good; the first optimal action
                 // stays chosen, so only a strictly better child takes over.
@@ -391,7 +403,7 @@ impl<'t> Engine<'t> {
     /// profile becomes the result, and the value references become the verifier's scratch space)
     /// instead of copied.
     fn emit(&mut self, tie_nodes: &[TieMask], last: bool) -> Result<Equilibrium, Error> {
-        let payoffs = self.value(self.val[0]).to_vec();
+        let payoffs = self.value(self.node_ref(0)).to_vec();
         let ties = self.ties_now(tie_nodes);
         let (pure, check) = if last {
             let pure = std::mem::take(&mut self.choice);

@@ -135,29 +135,30 @@ fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> 
         refs = vec![0; tree.len()];
     }
     let refs = &mut refs[..tree.len()];
+    // Decision nodes only, children before parents; a child's reference is its row when it is a
+    // leaf, else its entry in `refs`, chosen by a mask rather than a branch on the child's kind.
+    let child_ref = |refs: &[u32], c: NodeId| {
+        let leaf = u32::from(tree.kind(c) == NodeKind::Terminal).wrapping_neg();
+        (tree.leaf_row(c) & leaf) | (refs[c as usize] & !leaf)
+    };
     let mut regret = 0i64;
     let mut at = None;
-    for x in (0..tree.len() as NodeId).rev() {
-        let (i, infoset) = match tree.view(x) {
-            NodeView::Terminal { row } => {
-                refs[x as usize] = row;
-                continue;
-            }
-            NodeView::Chance => unreachable!("small_regret is called on trees without chance nodes"),
-            NodeView::Decision { player, infoset } => (player, infoset),
+    for x in tree.decision_nodes_rev(tree.len() as NodeId - 1) {
+        let NodeView::Decision { player: i, infoset } = tree.view(x) else {
+            unreachable!("decision_nodes_rev gives decision nodes")
         };
         let k = pure[infoset as usize];
         // One pass over the children finds the chosen child and the mover's best value, with selects
         // (the outcomes are as unpredictable as the payoffs).
         let stop = tree.end(x);
         let mut c = x + 1;
-        let mut chosen = refs[c as usize];
+        let mut chosen = child_ref(refs, c);
         let mut best = table[chosen as usize * n + i];
         let mut a = 0;
         c = tree.end(c);
         while c < stop {
             a += 1;
-            let r = refs[c as usize];
+            let r = child_ref(refs, c);
             chosen = if a == k { r } else { chosen };
             best = best.max(table[r as usize * n + i]);
             c = tree.end(c);
@@ -170,7 +171,7 @@ fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> 
         }
         refs[x as usize] = chosen;
     }
-    let row = refs[0] as usize;
+    let row = child_ref(refs, 0) as usize;
     let payoffs = tree.payoff_table()[row * n..(row + 1) * n].to_vec();
     Check { regret: Q::from_int(regret), node: at, payoffs }
 }

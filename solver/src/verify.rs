@@ -128,6 +128,8 @@ pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u
 /// integers: the same one-pass check on the `i32` table ([`Tree::small_payoffs`]), where every value
 /// is a leaf row, so a reference is a row number and a comparison is one machine comparison. Gains
 /// are differences of two `i32` values, computed in `i64`.
+// Kept out of line so that the `Q` check it branches off from compiles as before.
+#[inline(never)]
 fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> Check {
     let n = tree.n_players();
     let mut refs = scratch;

@@ -271,6 +271,17 @@ impl Q {
         Q::one().checked_div(self)
     }
 
+    /// The value as an `i32`, when it is an integer in `i32`'s range (read from the inline form, so
+    /// no big integer is built).
+    #[must_use]
+    #[inline]
+    pub fn to_i32(&self) -> Option<i32> {
+        match &self.0 {
+            Repr::Small(n, d) if *d == ONE => i32::try_from(*n).ok(),
+            _ => None,
+        }
+    }
+
     /// The largest integer not above the value, when it fits `i64` (no big integer is built for
     /// values stored inline).
     #[must_use]

@@ -204,12 +204,16 @@ pub struct Tree {
     kind: Vec<u8>,
     parent: Vec<NodeId>,
     end: Vec<NodeId>,
+    /// Bit `x % 64` of word `x / 64` is set when node `x` is a decision node.
+    decision_bits: Vec<u64>,
     data: Vec<u32>,
     n_children: Vec<u32>,
     infosets: Vec<Infoset>,
     action_sets: Vec<Vec<String>>,
     player_infosets: Vec<Vec<InfosetId>>,
     payoffs: Vec<Q>,
+    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]).
+    small_payoffs: Option<Box<[i32]>>,
     probs: Vec<Q>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
@@ -263,6 +267,33 @@ impl NodeLabels {
         self.nodes.len() * std::mem::size_of::<NodeId>()
             + self.ends.len() * std::mem::size_of::<usize>()
             + self.text.len()
+    }
+}
+
+/// The decision nodes up to a given node, in decreasing order ([`Tree::decision_nodes_rev`]).
+#[derive(Clone, Debug)]
+pub struct DecisionNodesRev<'a> {
+    bits: &'a [u64],
+    /// The index of the word `current` came from.
+    word: usize,
+    /// The bits of that word not yet returned.
+    current: u64,
+}
+
+impl Iterator for DecisionNodesRev<'_> {
+    type Item = NodeId;
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        while self.current == 0 {
+            if self.word == 0 {
+                return None;
+            }
+            self.word -= 1;
+            self.current = self.bits[self.word];
+        }
+        let b = 63 - self.current.leading_zeros();
+        self.current &= !(1u64 << b);
+        Some((self.word * 64) as NodeId + b)
     }
 }
 
@@ -328,10 +359,12 @@ impl Tree {
         let per_node = size_of::<u8>() + 3 * size_of::<NodeId>() + size_of::<u32>();
         let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
         n * per_node
+            + self.decision_bits.len() * size_of::<u64>()
             + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
+            + self.small_payoffs.as_ref().map_or(0, |t| t.len() * size_of::<i32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
             + strings(&self.players)
@@ -449,6 +482,19 @@ impl Tree {
         }
     }
 
+    /// The decision nodes `x ≤ from`, in decreasing order: children before parents, as
+    /// backward induction visits them, but without a branch on each node's kind (they are read from
+    /// a bit set, 64 nodes per word).
+    #[must_use]
+    #[inline]
+    pub fn decision_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
+        let from = (from as usize).min(self.len().saturating_sub(1));
+        let word = from / 64;
+        // The bits of nodes `64 * word ..= from`.
+        let keep = u64::MAX >> (63 - from % 64);
+        DecisionNodesRev { bits: &self.decision_bits, word, current: self.decision_bits[word] & keep }
+    }
+
     /// All information sets; index them with [`InfosetId`].
     #[must_use]
     pub fn infosets(&self) -> &[Infoset] {
@@ -500,6 +546,28 @@ impl Tree {
     #[inline]
     pub fn payoff_table(&self) -> &[Q] {
         &self.payoffs
+    }
+
+    /// The payoff table ([`Tree::payoff_table`]) as plain `i32`, entry for entry, when every payoff is
+    /// an integer in `i32`'s range (the common case of small-integer games) and the tree has no chance
+    /// nodes; `None` otherwise. (Expected values at chance nodes are fractions, so the solvers that
+    /// would read the table cannot use it there, and it would only cost memory.)
+    ///
+    /// Solvers that only compare payoffs (backward induction and its verification) run on this table
+    /// when it exists: four bytes per payoff and one machine comparison instead of `Q`'s sixteen bytes
+    /// and tag checks. It is rebuilt whenever the payoffs change ([`Tree::set_parameters`]).
+    #[must_use]
+    #[inline]
+    pub fn small_payoffs(&self) -> Option<&[i32]> {
+        self.small_payoffs.as_deref()
+    }
+
+    /// True when the tree has at least one chance node.
+    #[must_use]
+    #[inline]
+    pub fn has_chance_nodes(&self) -> bool {
+        // Every chance node has at least one outcome, with its probability in `probs`.
+        !self.probs.is_empty()
     }
 
     /// The outcome probabilities of chance node `x`, in child order.
@@ -658,6 +726,15 @@ impl Tree {
         self.evaluate()
     }
 
+    /// The payoffs as `i32` for [`Tree::small_payoffs`]: when the tree has no chance nodes and every
+    /// payoff is an integer that fits, else `None`.
+    fn small_table(&self) -> Option<Box<[i32]>> {
+        if self.has_chance_nodes() {
+            return None;
+        }
+        self.payoffs.iter().map(Q::to_i32).collect()
+    }
+
     fn lookup(&self, name: &str) -> Option<Q> {
         self.parameters.iter().position(|p| p.name == name).map(|i| self.values[i].clone())
     }
@@ -671,7 +748,11 @@ impl Tree {
         if let Some(exprs) = self.exprs.take() {
             let result = self.evaluate_from(&exprs);
             self.exprs = Some(exprs);
+            // Payoffs may have been written before an evaluation failed: the table follows them.
+            self.small_payoffs = self.small_table();
             result?;
+        } else {
+            self.small_payoffs = self.small_table();
         }
         self.check_probabilities()
     }
@@ -803,6 +884,7 @@ impl TreeBuilder {
                 kind: Vec::new(),
                 parent: Vec::new(),
                 end: Vec::new(),
+                decision_bits: Vec::new(),
                 data: Vec::new(),
                 n_children: Vec::new(),
                 infosets: Vec::new(),
@@ -812,6 +894,7 @@ impl TreeBuilder {
                 probs: Vec::new(),
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
+                small_payoffs: None,
                 exprs: None,
             },
             open: Vec::new(),
@@ -1151,6 +1234,11 @@ impl TreeBuilder {
             }
         }
         self.tree.end = end;
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
+            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag >= TAG_DECISION) << b);
+        }
+        self.tree.decision_bits = bits;
         self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];
@@ -1264,6 +1352,54 @@ mod tests {
         assert_eq!(t.payoffs(2)[1], q("-1/2"));
         let err = t.set_parameters(&[("cc".into(), q("1"))]).unwrap_err();
         assert_eq!(err.to_string(), "unknown parameter `cc` (did you mean `c`?)");
+    }
+
+    #[test]
+    fn small_payoffs_follow_the_payoffs() {
+        let mut t = entry();
+        let ints = |v: &[i64]| v.iter().map(|&x| Q::from_int(x)).collect::<Vec<Q>>();
+        assert_eq!(t.payoff_table(), ints(&[-1, -3, 1, 2, 0, 4]));
+        assert_eq!(t.small_payoffs(), Some(&[-1, -3, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("1/2"))]).unwrap();
+        assert_eq!(t.small_payoffs(), None, "a fraction");
+        t.set_parameters(&[("c".into(), q("-7"))]).unwrap();
+        assert_eq!(t.small_payoffs(), Some(&[-1, 7, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("-2147483648"))]).unwrap();
+        assert_eq!(t.small_payoffs(), None, "2^31 does not fit i32");
+        t.set_parameters(&[("c".into(), q("2147483648"))]).unwrap();
+        assert_eq!(t.small_payoffs().unwrap()[1], i32::MIN);
+        // With a chance node there is no table, integer payoffs or not.
+        let mut b = TreeBuilder::new("C", vec!["A".into()]);
+        b.chance(vec![("h".into(), Expr::parse("1/2").unwrap()), ("t".into(), Expr::parse("1/2").unwrap())])
+            .unwrap();
+        b.terminal_values(&[q("1")]).unwrap();
+        b.terminal_values(&[q("2")]).unwrap();
+        let c = b.finish().unwrap();
+        assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
+        assert!(!t.has_chance_nodes());
+    }
+
+    #[test]
+    fn decision_nodes_rev_matches_the_kinds() {
+        // A chain of 150 decision nodes, each with a leaf first: decisions at even nodes, across words.
+        let mut b = TreeBuilder::new("Chain", vec!["A".into(), "B".into()]);
+        let acts = b.actions(&["stop", "go"]).unwrap();
+        for k in 0..150 {
+            b.decision_new(k % 2, acts).unwrap();
+            b.terminal_values(&[q("0"), q("0")]).unwrap();
+        }
+        b.terminal_values(&[q("1"), q("1")]).unwrap();
+        let t = b.finish().unwrap();
+        assert_eq!(t.len(), 301);
+        for from in [0, 1, 62, 63, 64, 65, 127, 128, 200, 299, 300, 5000] {
+            let want: Vec<NodeId> =
+                (0..=from.min(300)).rev().filter(|&x| t.kind(x) == NodeKind::Decision).collect();
+            assert_eq!(t.decision_nodes_rev(from).collect::<Vec<_>>(), want, "from {from}");
+        }
+        let leaf = TreeBuilder::new("Leaf", vec!["A".into()]);
+        let mut leaf = leaf;
+        leaf.terminal_values(&[q("1")]).unwrap();
+        assert_eq!(leaf.finish().unwrap().decision_nodes_rev(0).count(), 0);
     }
 
     #[test]

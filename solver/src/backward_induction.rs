@@ -21,7 +21,7 @@
 //! Next: [`crate::verify`], which checks every result before it leaves the solver.
 
 use redline_models::number::Q;
-use redline_models::tree::{InfosetId, NodeId, NodeView, Tree};
+use redline_models::tree::{InfosetId, NodeId, NodeKind, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
@@ -78,6 +78,10 @@ struct Engine<'t> {
     n: usize,
     /// The leaf payoff rows of the tree.
     table: &'t [Q],
+    /// The same rows as `i32` ([`Tree::small_payoffs`]) when every payoff is a small integer and the
+    /// tree has no chance nodes, so that every value reference names a leaf row: sweeps then compare
+    /// machine integers (the values themselves are still reported from `table`).
+    small: Option<&'t [i32]>,
     /// The chosen action at each information set (each is one decision node): the pure profile.
     choice: Vec<u32>,
     /// The value reference of each node: a leaf row, or `COMPUTED | row` for chance nodes.
@@ -101,6 +105,7 @@ impl<'t> Engine<'t> {
             tree,
             n: tree.n_players(),
             table,
+            small: tree.small_payoffs(),
             // Zeroed vectors come from fresh zero pages: no initialising pass, and every entry read
             // is written first (children before parents; every information set has a node).
             choice: vec![0; tree.infosets().len()],
@@ -155,28 +160,85 @@ impl<'t> Engine<'t> {
 
     /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
     #[inline]
-    fn secondary_better(&self, a: u32, b: u32) -> bool {
+    fn secondary_better<const SMALL: bool>(&self, a: u32, b: u32) -> bool {
         match self.tie_break {
             TieBreak::First => false,
-            TieBreak::Favor(j) => self.at(a, j) > self.at(b, j),
-            TieBreak::Against(j) => self.at(a, j) < self.at(b, j),
+            TieBreak::Favor(j) => {
+                if SMALL {
+                    self.small_at(a, j) > self.small_at(b, j)
+                } else {
+                    self.at(a, j) > self.at(b, j)
+                }
+            }
+            TieBreak::Against(j) => {
+                if SMALL {
+                    self.small_at(a, j) < self.small_at(b, j)
+                } else {
+                    self.at(a, j) < self.at(b, j)
+                }
+            }
         }
+    }
+
+    /// The value reference of node `x`: its row for a leaf (which [`Engine::sweep_small_first`] does
+    /// not store in `val`), else `val[x]`.
+    #[inline]
+    fn node_ref(&self, x: NodeId) -> u32 {
+        match self.tree.view(x) {
+            NodeView::Terminal { row } => row,
+            _ => self.val[x as usize],
+        }
+    }
+
+    /// Player `i`'s entry of leaf row `r` in the `i32` table (sweeps with `SMALL` only).
+    #[inline(always)]
+    fn small_at(&self, r: u32, i: usize) -> i32 {
+        let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
+        table[r as usize * self.n + i]
     }
 
     /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
     /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
     ///
     /// `FIRST` is `tie_break == TieBreak::First`, as a constant so that the default rule's loop has
-    /// no secondary comparison in it at all.
+    /// no secondary comparison in it at all. `SMALL` compares in the `i32` table.
     #[inline(always)]
-    fn decide<const FIRST: bool>(&mut self, x: NodeId, i: usize, h: InfosetId) -> Option<u64> {
+    fn decide<const FIRST: bool, const SMALL: bool>(
+        &mut self,
+        x: NodeId,
+        i: usize,
+        h: InfosetId,
+    ) -> Option<u64> {
+        let found = if SMALL {
+            let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
+            let n = self.n;
+            self.argmax::<FIRST, SMALL, _>(x, |r| table[r as usize * n + i])
+        } else {
+            self.argmax::<FIRST, SMALL, _>(x, |r| self.at(r, i))
+        };
+        let Best { best_ref, best_k, mask, tied, last } = found;
+        self.choice[h as usize] = best_k;
+        self.val[x as usize] = best_ref;
+        if !tied {
+            return None;
+        }
+        Some(if last < 64 { mask } else { 0 })
+    }
+
+    /// The mover's best child at `x` under the values `key` gives to value references.
+    #[inline(always)]
+    fn argmax<const FIRST: bool, const SMALL: bool, K: Ord>(
+        &self,
+        x: NodeId,
+        key: impl Fn(u32) -> K,
+    ) -> Best {
         let t = self.tree;
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
         // The incumbent is kept as its value reference, so each further child costs one exact
-        // comparison (on `Q`'s inline fast path for small values) and no lookups of the best.
+        // comparison and no lookups of the best.
         let mut best_ref = self.val[first as usize];
-        let mut vb = self.at(best_ref, i);
+        let mut vb = key(best_ref);
         let mut best_k = 0u32;
         let mut mask = 1u64;
         let mut tied = false;
@@ -185,35 +247,30 @@ impl<'t> Engine<'t> {
             k += 1;
             let r = self.val[c as usize];
             let bit = if k < 64 { 1u64 << k } else { 0 };
-            let vc = self.at(r, i);
+            let vc = key(r);
             // Payoff comparisons are as unpredictable as the payoffs, so the update is written as
             // selects (compiled to conditional moves) rather than branches on the outcome.
-            let ord = vc.cmp(vb);
+            let ord = vc.cmp(&vb);
             let (gt, eq) = (ord.is_gt(), ord.is_eq());
-            let take = gt || (!FIRST && eq && self.secondary_better(r, best_ref));
+            let take = gt || (!FIRST && eq && self.secondary_better::<SMALL>(r, best_ref));
             mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
             tied = !gt && (tied || eq);
             best_ref = if take { r } else { best_ref };
             vb = if take { vc } else { vb };
             best_k = if take { k } else { best_k };
         }
-        self.choice[h as usize] = best_k;
-        self.val[x as usize] = best_ref;
-        if !tied {
-            return None;
-        }
-        Some(if k < 64 { mask } else { 0 })
+        Best { best_ref, best_k, mask, tied, last: k }
     }
 
     /// The optimal actions at `x`, the current choice first, then the rest in action order.
     fn optimal_actions(&self, x: NodeId) -> Vec<u32> {
         let t = self.tree;
         let i = t.player_of(x);
-        let best = self.at(self.val[x as usize], i);
+        let best = self.at(self.node_ref(x), i);
         let chosen = self.choice[t.infoset_of(x) as usize];
         let mut acts = vec![chosen];
         for (k, c) in t.children(x).enumerate() {
-            if k as u32 != chosen && self.at(self.val[c as usize], i) == best {
+            if k as u32 != chosen && self.at(self.node_ref(c), i) == best {
                 acts.push(k as u32);
             }
         }
@@ -235,20 +292,22 @@ impl<'t> Engine<'t> {
     fn set_choice(&mut self, x: NodeId, k: u32) {
         let c = self.tree.child(x, k as usize);
         self.choice[self.tree.infoset_of(x) as usize] = k;
-        self.val[x as usize] = self.val[c as usize];
+        self.val[x as usize] = self.node_ref(c);
     }
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
     fn sweep(&mut self, from: usize) -> Vec<TieMask> {
-        if self.tie_break == TieBreak::First {
-            self.sweep_with::<true>(from)
-        } else {
-            self.sweep_with::<false>(from)
+        match (self.tie_break == TieBreak::First, self.small.is_some()) {
+            (true, true) => self.sweep_small_first(from),
+            (true, false) => self.sweep_with::<true, false>(from),
+            (false, true) => self.sweep_with::<false, true>(from),
+            (false, false) => self.sweep_with::<false, false>(from),
         }
     }
 
-    /// [`Engine::sweep`] for a tie-break rule known at compile time (see [`Engine::decide`]).
-    fn sweep_with<const FIRST: bool>(&mut self, from: usize) -> Vec<TieMask> {
+    /// [`Engine::sweep`] for a tie-break rule and payoff table known at compile time (see
+    /// [`Engine::decide`]).
+    fn sweep_with<const FIRST: bool, const SMALL: bool>(&mut self, from: usize) -> Vec<TieMask> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
@@ -256,10 +315,64 @@ impl<'t> Engine<'t> {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
                 NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide::<FIRST>(x, player, infoset) {
+                    if let Some(mask) = self.decide::<FIRST, SMALL>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }
+            }
+        }
+        self.fresh = false;
+        ties
+    }
+
+    /// [`Engine::sweep`] for the default tie-break on the `i32` table: the common case, written out
+    /// with the buffers in locals and every decision about payoffs as arithmetic on masks. Decision
+    /// nodes come from the tree's bit set and leaves are read in place (see [`Engine::node_ref`]), so
+    /// the only branch left whose outcome varies is the end of a node's children.
+    fn sweep_small_first(&mut self, from: usize) -> Vec<TieMask> {
+        let t = self.tree;
+        let table = self.small.expect("sweep_small_first runs only when the i32 table exists");
+        let n = self.n;
+        let val = &mut self.val[..];
+        let choice = &mut self.choice[..];
+        let mut ties = Vec::new();
+        // Leaves are not visited: a child's reference is its row when it is a leaf, else its entry
+        // in `val`, chosen by a mask rather than a branch on the child's kind.
+        let child_ref = |val: &[u32], c: NodeId| {
+            let leaf = u32::from(t.kind(c) == NodeKind::Terminal).wrapping_neg();
+            (t.leaf_row(c) & leaf) | (val[c as usize] & !leaf)
+        };
+        for x in t.decision_nodes_rev(from as NodeId) {
+            let NodeView::Decision { player: i, infoset: h } = t.view(x) else {
+                unreachable!("decision_nodes_rev gives decision nodes")
+            };
+            let stop = t.end(x);
+            let mut c = x + 1;
+            let mut best_ref = child_ref(val, c);
+            let mut vb = table[best_ref as usize * n + i];
+            let (mut best_k, mut k, mut mask, mut tied) = (0u32, 0u32, 1u64, 0u64);
+            c = t.end(c);
+            while c < stop {
+                k += 1;
+                let r = child_ref(val, c);
+                let vc = table[r as usize * n + i];
+                // All-ones when the child is strictly better, or as good; the first optimal action
+                // stays chosen, so only a strictly better child takes over.
+                let gt = u64::from(vc > vb).wrapping_neg();
+                let eq = u64::from(vc == vb).wrapping_neg();
+                let bit = if k < 64 { 1u64 << k } else { 0 };
+                mask = (mask & !gt) | (bit & (gt | eq));
+                tied = (tied | eq) & !gt;
+                let take = gt as u32;
+                best_ref = (r & take) | (best_ref & !take);
+                best_k = (k & take) | (best_k & !take);
+                vb = vb.max(vc);
+                c = t.end(c);
+            }
+            choice[h as usize] = best_k;
+            val[x as usize] = best_ref;
+            if tied != 0 {
+                ties.push((x, if k < 64 { mask } else { 0 }));
             }
         }
         self.fresh = false;
@@ -290,7 +403,7 @@ impl<'t> Engine<'t> {
     /// profile becomes the result, and the value references become the verifier's scratch space)
     /// instead of copied.
     fn emit(&mut self, tie_nodes: &[TieMask], last: bool) -> Result<Equilibrium, Error> {
-        let payoffs = self.value(self.val[0]).to_vec();
+        let payoffs = self.value(self.node_ref(0)).to_vec();
         let ties = self.ties_now(tie_nodes);
         let (pure, check) = if last {
             let pure = std::mem::take(&mut self.choice);
@@ -315,6 +428,20 @@ impl<'t> Engine<'t> {
             ties,
         })
     }
+}
+
+/// What [`Engine::argmax`] finds at a decision node.
+struct Best {
+    /// The value reference of the chosen child.
+    best_ref: u32,
+    /// The chosen action.
+    best_k: u32,
+    /// The optimal actions as a bit set (meaningful up to 64 actions).
+    mask: u64,
+    /// True when several actions are optimal.
+    tied: bool,
+    /// The index of the last action.
+    last: u32,
 }
 
 /// The positions of the set bits of `mask`, in increasing order.

@@ -41,6 +41,9 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
 /// As [`perfect_information_regret`].
 #[must_use]
 pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
+    if let Some(table) = tree.small_payoffs() {
+        return small_regret(tree, table, pure, scratch);
+    }
     let n = tree.n_players();
     // refs[x] names the payoff row of x's value: a leaf row of the tree, or (with the CHANCE bit) a
     // row of `rows`, which holds the values computed at chance nodes. Values are never copied, so
@@ -121,6 +124,60 @@ pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u
     }
 }
 
+/// [`perfect_information_regret_with`] for a tree without chance nodes whose payoffs are all small
+/// integers: the same one-pass check on the `i32` table ([`Tree::small_payoffs`]), where every value
+/// is a leaf row, so a reference is a row number and a comparison is one machine comparison. Gains
+/// are differences of two `i32` values, computed in `i64`.
+// Kept out of line so that the `Q` check it branches off from compiles as before.
+#[inline(never)]
+fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> Check {
+    let n = tree.n_players();
+    let mut refs = scratch;
+    if refs.len() < tree.len() {
+        refs = vec![0; tree.len()];
+    }
+    let refs = &mut refs[..tree.len()];
+    // Decision nodes only, children before parents; a child's reference is its row when it is a
+    // leaf, else its entry in `refs`, chosen by a mask rather than a branch on the child's kind.
+    let child_ref = |refs: &[u32], c: NodeId| {
+        let leaf = u32::from(tree.kind(c) == NodeKind::Terminal).wrapping_neg();
+        (tree.leaf_row(c) & leaf) | (refs[c as usize] & !leaf)
+    };
+    let mut regret = 0i64;
+    let mut at = None;
+    for x in tree.decision_nodes_rev(tree.len() as NodeId - 1) {
+        let NodeView::Decision { player: i, infoset } = tree.view(x) else {
+            unreachable!("decision_nodes_rev gives decision nodes")
+        };
+        let k = pure[infoset as usize];
+        // One pass over the children finds the chosen child and the mover's best value, with selects
+        // (the outcomes are as unpredictable as the payoffs).
+        let stop = tree.end(x);
+        let mut c = x + 1;
+        let mut chosen = child_ref(refs, c);
+        let mut best = table[chosen as usize * n + i];
+        let mut a = 0;
+        c = tree.end(c);
+        while c < stop {
+            a += 1;
+            let r = child_ref(refs, c);
+            chosen = if a == k { r } else { chosen };
+            best = best.max(table[r as usize * n + i]);
+            c = tree.end(c);
+        }
+        assert!(k <= a, "the profile names an action that exists");
+        let gain = i64::from(best) - i64::from(table[chosen as usize * n + i]);
+        if gain > regret {
+            regret = gain;
+            at = Some(x);
+        }
+        refs[x as usize] = chosen;
+    }
+    let row = child_ref(refs, 0) as usize;
+    let payoffs = tree.payoff_table()[row * n..(row + 1) * n].to_vec();
+    Check { regret: Q::from_int(regret), node: at, payoffs }
+}
+
 /// Checks a pure profile of any tree with perfect recall for subgame perfection by one-shot
 /// deviations: at a singleton information set the mover must not gain by switching action; at a
 /// larger one, the chance-weighted value of the chosen action over its nodes (weights from the
@@ -199,4 +256,58 @@ pub fn subgame_regret(tree: &Tree, pure: &[u32], roots: &[bool]) -> Check {
         }
     }
     Check { regret, node: at, payoffs: vals[0].clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redline_models::tree::TreeBuilder;
+
+    /// Entry deterrence with every payoff shifted by `shift`: a shift of 0 keeps the payoffs small
+    /// integers (the `i32` check), 1/2 makes them fractions (the `Q` check).
+    fn entry(shift: &str) -> Tree {
+        let s: Q = shift.parse().unwrap();
+        let row = |a: i64, b: i64| [&Q::from_int(a) + &s, &Q::from_int(b) + &s];
+        let mut b = TreeBuilder::new("Entry", vec!["Entrant".into(), "Incumbent".into()]);
+        let ab = b.actions(&["enter", "stay out"]).unwrap();
+        let fa = b.actions(&["fight", "accommodate"]).unwrap();
+        b.decision_new(0, ab).unwrap();
+        b.decision_new(1, fa).unwrap();
+        b.terminal_values(&row(-1, -1)).unwrap();
+        b.terminal_values(&row(1, 2)).unwrap();
+        b.terminal_values(&row(0, 4)).unwrap();
+        b.finish().unwrap()
+    }
+
+    /// Checks `pure` on both payoff representations: the same regret, node and (shifted) payoffs.
+    fn check(pure: &[u32], regret: i64, node: Option<NodeId>, payoffs: [i64; 2]) {
+        let half = Q::ratio(1, 2).unwrap();
+        let (small, big) = (entry("0"), entry("1/2"));
+        assert!(small.small_payoffs().is_some() && big.small_payoffs().is_none(), "one tree per path");
+        for (tree, shift) in [(&small, Q::zero()), (&big, half)] {
+            let c = perfect_information_regret(tree, pure);
+            assert_eq!(c.regret, Q::from_int(regret), "{pure:?}");
+            assert_eq!(c.node, node, "{pure:?}");
+            assert_eq!(c.payoffs, payoffs.map(|v| &Q::from_int(v) + &shift).to_vec(), "{pure:?}");
+            // A lent buffer with stale contents changes nothing.
+            let lent = perfect_information_regret_with(tree, pure, vec![7; tree.len()]);
+            assert_eq!(lent, c);
+        }
+    }
+
+    #[test]
+    fn subgame_perfect_plan_passes() {
+        check(&[0, 1], 0, None, [1, 2]);
+    }
+
+    #[test]
+    fn corrupted_plans_are_caught() {
+        // The incumbent fights: -1 instead of 2 off the path (an empty threat), and the entrant's
+        // staying out is then a best reply, but the incumbent's node still shows the gain of 3.
+        check(&[1, 0], 3, Some(1), [0, 4]);
+        // The entrant stays out although entering pays 1 > 0 against accommodation.
+        check(&[1, 1], 1, Some(0), [0, 4]);
+        // Both wrong: the largest gain (3, at the incumbent) is reported.
+        check(&[0, 0], 3, Some(1), [-1, -1]);
+    }
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use redline_models::number::Q;
-use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_models::tree::{NodeId, NodeKind, Tree, TreeBuilder};
 use redline_solver::backward_induction::{Options, TieBreak, solve};
 use redline_solver::{Equilibrium, Kind, Profile, Tie, verify};
 use redline_tests::{Shape, random_tree};
@@ -203,6 +203,68 @@ proptest! {
             // Without ties the SPE is unique (Kuhn), and the solver says the answer is complete.
             prop_assert_eq!(one.complete, e.ties.is_empty());
             prop_assert_eq!(one.complete, spe.len() == 1);
+        }
+    }
+}
+
+/// A copy of a tree without chance nodes with every payoff shifted by 1/3: the same game up to the
+/// payoffs (order and ties are kept), but with fractional payoffs, so the solver cannot use the `i32`
+/// payoff table and runs on `Q`.
+fn shifted_by_a_third(tree: &Tree) -> Tree {
+    let third = Q::ratio(1, 3).unwrap();
+    let mut b = TreeBuilder::new("shifted", tree.players().to_vec());
+    let max_children = (0..tree.len() as NodeId).map(|x| tree.n_children(x)).max().unwrap_or(0);
+    let acts: Vec<_> = (1..=max_children)
+        .map(|k| b.actions(&(0..k).map(|a| format!("a{a}")).collect::<Vec<_>>()).unwrap())
+        .collect();
+    // Node ids are depth-first pre-order, the order a builder takes nodes in.
+    for x in 0..tree.len() as NodeId {
+        match tree.kind(x) {
+            NodeKind::Decision => {
+                b.decision_new(tree.player_of(x), acts[tree.n_children(x) - 1]).unwrap();
+            }
+            NodeKind::Terminal => {
+                let row: Vec<Q> = tree.payoffs(x).iter().map(|v| v + &third).collect();
+                b.terminal_values(&row).unwrap();
+            }
+            NodeKind::Chance => panic!("only trees without chance nodes are shifted"),
+        }
+    }
+    b.finish().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The `i32` fast path and the `Q` path give the same equilibria, ties and completeness, for every
+    /// tie-break and for enumeration; only the payoffs differ, by the shift.
+    #[test]
+    fn small_integer_path_matches_rational_path(
+        seed in any::<u64>(),
+        internal in 1usize..=12,
+        players in 2usize..=3,
+    ) {
+        let tree = small_tree(seed, internal, players, 0);
+        let shifted = shifted_by_a_third(&tree);
+        prop_assert!(tree.small_payoffs().is_some());
+        prop_assert!(shifted.small_payoffs().is_none());
+        let third = Q::ratio(1, 3).unwrap();
+        let mut options = vec![Options { all: true, ..Options::default() }];
+        for j in 0..players {
+            options.extend([TieBreak::Favor(j), TieBreak::Against(j)].map(|tie_break| Options { tie_break, ..Options::default() }));
+        }
+        options.push(Options::default());
+        for o in options {
+            let (a, b) = (solve(&tree, &o).unwrap(), solve(&shifted, &o).unwrap());
+            prop_assert_eq!(a.complete, b.complete);
+            prop_assert_eq!(a.equilibria.len(), b.equilibria.len());
+            for (ea, eb) in a.equilibria.iter().zip(&b.equilibria) {
+                prop_assert_eq!(&ea.profile, &eb.profile);
+                prop_assert_eq!(&ea.ties, &eb.ties);
+                prop_assert_eq!(&ea.regret, &eb.regret);
+                let moved: Vec<Q> = ea.payoffs.iter().map(|v| v + &third).collect();
+                prop_assert_eq!(&moved, &eb.payoffs);
+            }
         }
     }
 }

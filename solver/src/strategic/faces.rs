@@ -107,7 +107,7 @@ impl<Z: Int> Tab<Z> {
     /// row `k`'s (both pivot entries positive: cross-multiplication).
     fn lex_less(&self, i: usize, k: usize, s: usize) -> bool {
         let (pi, pk) = (self.at(i, s), self.at(k, s));
-        match self.rhs[i].mul(pk).cmp(&self.rhs[k].mul(pi)) {
+        match self.rhs[i].cmp_products(pk, &self.rhs[k], pi) {
             std::cmp::Ordering::Less => return true,
             std::cmp::Ordering::Greater => return false,
             std::cmp::Ordering::Equal => {}
@@ -117,7 +117,7 @@ impl<Z: Int> Tab<Z> {
             if a.is_zero() && b.is_zero() {
                 continue;
             }
-            match a.mul(pk).cmp(&b.mul(pi)) {
+            match a.cmp_products(pk, b, pi) {
                 std::cmp::Ordering::Less => return true,
                 std::cmp::Ordering::Greater => return false,
                 std::cmp::Ordering::Equal => {}

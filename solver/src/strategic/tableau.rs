@@ -81,6 +81,10 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         self.mul_sub(a, b, c).div_exact(d)
     }
+    /// The order of `self·a` and `b·c`, exactly (ratio tests compare by cross-multiplication).
+    fn cmp_products(&self, a: &Self, b: &Self, c: &Self) -> Ordering {
+        self.mul(a).cmp(&b.mul(c))
+    }
     /// True when an operation of this type has lost exactness since the last [`in_words`] began
     /// ([`Word`] only): long loops stop early, their result is discarded anyway.
     fn overflowed() -> bool {
@@ -357,6 +361,10 @@ impl Int for Word {
     fn mul_sub(&self, a: &Self, b: &Self, c: &Self) -> Self {
         // |x·y|, |z·w| ≤ 2^126, so the difference fits i128.
         Word::from_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0))
+    }
+    fn cmp_products(&self, a: &Self, b: &Self, c: &Self) -> Ordering {
+        // Both products fit i128: the comparison is exact and cannot overflow.
+        (i128::from(self.0) * i128::from(a.0)).cmp(&(i128::from(b.0) * i128::from(c.0)))
     }
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         Word::div_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d.0)
@@ -724,6 +732,13 @@ mod tests {
         assert_eq!(in_words(|| Word(5).mul_sub_div(&Word(1), &Word(1), &Word(1), &Word(0))), None);
         assert!(!Word::overflowed());
         assert_eq!(in_words(|| Word::from_integral_q(&"-98765".parse().unwrap())), Some(Word(-98765)));
+        // Comparing products beyond i64 is exact and raises nothing.
+        let max = Word(i64::MAX);
+        assert_eq!(
+            in_words(|| max.cmp_products(&max, &Word(i64::MIN), &Word(i64::MIN))),
+            Some(Ordering::Less)
+        );
+        assert_eq!(in_words(|| max.cmp_products(&Word(2), &Word(2), &max)), Some(Ordering::Equal));
     }
 
     #[test]

@@ -235,24 +235,33 @@ impl Key for Box<[u64]> {
 }
 
 /// Calls `visit` on every basis feasible for the lexicographically perturbed right-hand side that
-/// is reachable from `start` (all of them: see the module docs), breadth first on an explicit
-/// queue; each basis costs one pivot (a tableau clone into a recycled buffer, then the pivot).
-/// Breadth first holds about half the tableaux at once that depth first did (457 against 949 on
-/// the 10 × 10 compare.py game, whose polytope has 1,407 bases), and the fresh pages those take were
-/// a visible part of a whole `enum` run.
+/// is reachable from `start` (all of them: see the module docs), breadth first. The queue holds
+/// edges (a parent tableau's slot, the pivot row and column), not pivoted tableaux: a tableau is
+/// kept only while edges out of it wait, and its last edge pivots it in place. Each basis costs
+/// one pivot (and a tableau copy unless it is its parent's last edge). On the 10 × 10 compare.py
+/// game (1,407 bases) a depth-first stack of pivoted tableaux held up to 949 of them at once and
+/// a breadth-first queue of them 457; the fresh pages they took were a visible part of an `enum`
+/// run.
 fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let cols = start.cols;
     let mut seen: HashSet<K> = HashSet::default();
     seen.insert(K::of(cols, start.basis.iter().copied()));
-    let mut queue = std::collections::VecDeque::from([start]);
-    let mut spare: Vec<Tab<Z>> = Vec::new();
+    // Tableaux with waiting edges, how many edges wait on each, and the free slots.
+    let mut slab: Vec<Tab<Z>> = vec![start];
+    let mut pending: Vec<usize> = vec![0];
+    let mut free: Vec<usize> = Vec::new();
+    let mut queue: std::collections::VecDeque<(usize, usize, usize)> = std::collections::VecDeque::new();
     let mut scratch = Scratch::new();
-    while let Some(t) = queue.pop_front() {
+    let mut slot = 0;
+    loop {
         if Z::overflowed() {
             return;
         }
-        visit(&t);
+        // `slab[slot]` is a basis not yet visited: visit it and queue the edges to unseen bases.
+        let t = &slab[slot];
+        visit(t);
         let mut basis = K::of(cols, t.basis.iter().copied());
+        let mut edges = 0;
         for s in 0..t.cols {
             if t.is_basic(s) {
                 continue;
@@ -263,20 +272,37 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
             basis.flip(s);
             if !seen.contains(&basis) {
                 seen.insert(basis.clone());
-                let mut next = match spare.pop() {
-                    Some(mut n) => {
-                        n.clone_from(&t);
-                        n
-                    }
-                    None => t.clone(),
-                };
-                next.pivot(r, s, &mut scratch);
-                queue.push_back(next);
+                queue.push_back((slot, r, s));
+                edges += 1;
             }
             basis.flip(leave);
             basis.flip(s);
         }
-        spare.push(t);
+        pending[slot] = edges;
+        if edges == 0 {
+            free.push(slot);
+        }
+        let Some((parent, r, s)) = queue.pop_front() else { return };
+        pending[parent] -= 1;
+        slot = if pending[parent] == 0 {
+            // The parent's last edge: pivot it in place.
+            parent
+        } else if let Some(f) = free.pop() {
+            let (a, b) = if f < parent {
+                let (lo, hi) = slab.split_at_mut(parent);
+                (&mut lo[f], &hi[0])
+            } else {
+                let (lo, hi) = slab.split_at_mut(f);
+                (&mut hi[0], &lo[parent])
+            };
+            a.clone_from(b);
+            f
+        } else {
+            slab.push(slab[parent].clone());
+            pending.push(0);
+            slab.len() - 1
+        };
+        slab[slot].pivot(r, s, &mut scratch);
     }
 }
 

@@ -3,7 +3,9 @@
 //! - `strategic/lp`: `lp::solve` (float LP, exact repair and verification) on random zero-sum N×N
 //!   games, N = 10, 50, 100, 200;
 //! - `strategic/lcp`: `lemke_howson::solve` (label 0) on random general-sum N×N games, N = 10, 50, 100;
-//! - `strategic/enum`: `enumeration::solve` on random general-sum N×N games, N = 4, 6, 8, 10.
+//! - `strategic/enum`: `enumeration::solve` on random general-sum N×N games, N = 4, 6, 8, 10 (at
+//!   10×10 the machine-word attempt overflows and the checked `i128` tier answers: the time includes
+//!   both attempts).
 //!
 //! Payoffs are integers in -50..=50 drawn by the deterministic `SplitMix64`, so every run sees the same
 //! games. Each timing includes building the integer tableaux and the exact verification of every

@@ -33,7 +33,7 @@ use redline_models::strategic::StrategicGame;
 use super::lemke_howson::polytopes;
 #[cfg(test)]
 use super::tableau::Tableau;
-use super::tableau::{Int, Word, in_words, witness};
+use super::tableau::{Int, Wide, Word, in_words, witness};
 use super::{Bimatrix, MixedEquilibrium, Solution, faces, sort_dedup, two_player};
 use crate::error::Error;
 
@@ -60,10 +60,13 @@ use crate::error::Error;
 /// [`Error::VerificationFailed`] if a result fails the exact check (a bug).
 pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
     let (a, b) = two_player(game, "enum")?;
-    // Machine words first (exact while nothing overflows), big integers when something did.
+    // Machine words first (exact while nothing overflows), then checked i128, then big integers.
     let equilibria = match in_words(|| run(&Bimatrix::new(&a, &b), Word(0))) {
         Some(found) => found?,
-        None => run(&Bimatrix::new(&a, &b), witness())?,
+        None => match in_words(|| run(&Bimatrix::new(&a, &b), Wide(0))) {
+            Some(found) => found?,
+            None => run(&Bimatrix::new(&a, &b), witness())?,
+        },
     };
     Ok(Solution { equilibria, complete: true })
 }
@@ -449,6 +452,22 @@ mod tests {
         assert!(!s.equilibria.is_empty());
     }
 
+    /// Payoffs of 2^16: the words overflow, the checked `i128` tier answers, as the big integers do.
+    #[test]
+    fn i128_tier_answers_when_words_overflow() {
+        let big = 1i64 << 16;
+        let g = game_of(
+            3,
+            3,
+            &[big, 1, 0, 7, big - 1, 3, 2, 5, big - 9, 3, big, big - 5, 2, 0, 1, big - 3, 4, 6],
+        );
+        let (a, b) = two_player(&g, "enum").unwrap();
+        assert!(in_words(|| run(&Bimatrix::new(&a, &b), Word(0))).is_none(), "the words overflow");
+        let wide = in_words(|| run(&Bimatrix::new(&a, &b), Wide(0))).expect("i128 suffices").unwrap();
+        assert_eq!(wide, run(&Bimatrix::new(&a, &b), witness()).unwrap());
+        assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+    }
+
     /// Denominators beyond a machine word (the lcm scale overflows, divisors become 0 in words):
     /// the big-integer path answers, nothing panics.
     #[test]
@@ -502,6 +521,22 @@ mod tests {
         ) {
             let g = game_of(m, n, &values);
             proptest::prop_assert_eq!(solve(&g).unwrap().equilibria, old(&g));
+        }
+
+        /// Each tier that answers (machine words, checked `i128`) gives the big integers' set.
+        #[test]
+        fn word_tiers_agree_with_big_integers(
+            (m, n, values) in games(5, -(1i64 << 24)..=(1i64 << 24))
+        ) {
+            let g = game_of(m, n, &values);
+            let (a, b) = two_player(&g, "enum").unwrap();
+            let exact = run(&Bimatrix::new(&a, &b), witness()).unwrap();
+            if let Some(words) = in_words(|| run(&Bimatrix::new(&a, &b), Word(0))) {
+                proptest::prop_assert_eq!(&words.unwrap(), &exact);
+            }
+            if let Some(wide) = in_words(|| run(&Bimatrix::new(&a, &b), Wide(0))) {
+                proptest::prop_assert_eq!(&wide.unwrap(), &exact);
+            }
         }
 
         /// Against brute force (every choice of tight constraints, no pivoting) on tiny games.

@@ -81,6 +81,10 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         self.mul_sub(a, b, c).div_exact(d)
     }
+    /// The order of `self·a` and `b·c`, exactly (ratio tests compare by cross-multiplication).
+    fn cmp_products(&self, a: &Self, b: &Self, c: &Self) -> Ordering {
+        self.mul(a).cmp(&b.mul(c))
+    }
     /// True when an operation of this type has lost exactness since the last [`in_words`] began
     /// ([`Word`] only): long loops stop early, their result is discarded anyway.
     fn overflowed() -> bool {
@@ -358,8 +362,99 @@ impl Int for Word {
         // |x·y|, |z·w| ≤ 2^126, so the difference fits i128.
         Word::from_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0))
     }
+    fn cmp_products(&self, a: &Self, b: &Self, c: &Self) -> Ordering {
+        // Both products fit i128: the comparison is exact and cannot overflow.
+        (i128::from(self.0) * i128::from(a.0)).cmp(&(i128::from(b.0) * i128::from(c.0)))
+    }
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         Word::div_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d.0)
+    }
+}
+
+/// The middle tier between [`Word`] and [`Mixed`]: an `i128` whose every operation is checked, an
+/// overflow raising the same per-thread flag as a word's (so it runs through [`in_words`] too).
+/// Games whose tableau entries leave `i64` but not `i128` (10×10 payoffs of two decimal digits)
+/// are then solved without big integers. Products and quotients of values that fit `i64` take the
+/// widening `i64` routes; only larger ones pay for `i128` multiplication and division.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Wide(pub(crate) i128);
+
+impl Wide {
+    /// The value, or 0 with the overflow flag raised.
+    fn checked(v: Option<i128>) -> Wide {
+        match v {
+            Some(v) => Wide(v),
+            None => {
+                WORD_OVERFLOW.with(|f| f.set(true));
+                Wide(0)
+            }
+        }
+    }
+
+    /// `a·b`, `None` when it leaves `i128`.
+    fn mul128(a: i128, b: i128) -> Option<i128> {
+        match (i64::try_from(a), i64::try_from(b)) {
+            (Ok(x), Ok(y)) => Some(i128::from(x) * i128::from(y)),
+            _ => a.checked_mul(b),
+        }
+    }
+
+    /// `a / b` (truncating), `None` for `b = 0` and `i128::MIN / −1`.
+    fn div128(a: i128, b: i128) -> Option<i128> {
+        match (i64::try_from(a), i64::try_from(b)) {
+            (Ok(x), Ok(y)) => x.checked_div(y).map(i128::from).or_else(|| a.checked_div(b)),
+            _ => a.checked_div(b),
+        }
+    }
+}
+
+impl Int for Wide {
+    fn from_i64(v: i64) -> Self {
+        Wide(i128::from(v))
+    }
+    fn add(&self, o: &Self) -> Self {
+        Wide::checked(self.0.checked_add(o.0))
+    }
+    fn sub(&self, o: &Self) -> Self {
+        Wide::checked(self.0.checked_sub(o.0))
+    }
+    fn mul(&self, o: &Self) -> Self {
+        Wide::checked(Wide::mul128(self.0, o.0))
+    }
+    fn div_exact(&self, o: &Self) -> Self {
+        Wide::checked(Wide::div128(self.0, o.0))
+    }
+    fn rem(&self, o: &Self) -> Self {
+        // `checked_rem` refuses i128::MIN % −1, whose remainder is 0.
+        if o.0 == -1 { Wide(0) } else { Wide::checked(self.0.checked_rem(o.0)) }
+    }
+    fn to_q(&self) -> Q {
+        match i64::try_from(self.0) {
+            Ok(v) => Q::from_int(v),
+            Err(_) => Q::from(num_bigint::BigInt::from(self.0)),
+        }
+    }
+    fn from_integral_q(q: &Q) -> Self {
+        match q.floor_i64() {
+            Some(v) => Wide(i128::from(v)),
+            None => Wide::checked(num_traits::ToPrimitive::to_i128(&q.floor())),
+        }
+    }
+    fn sign(&self) -> Ordering {
+        self.0.cmp(&0)
+    }
+    fn overflowed() -> bool {
+        WORD_OVERFLOW.with(Cell::get)
+    }
+    fn mul_sub(&self, a: &Self, b: &Self, c: &Self) -> Self {
+        let (x, y) = (Wide::mul128(self.0, a.0), Wide::mul128(b.0, c.0));
+        Wide::checked(x.zip(y).and_then(|(x, y)| x.checked_sub(y)))
+    }
+    fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
+        // An intermediate beyond i128 overflows even when the quotient would fit: the big-integer
+        // tier then answers.
+        let (x, y) = (Wide::mul128(self.0, a.0), Wide::mul128(b.0, c.0));
+        Wide::checked(x.zip(y).and_then(|(x, y)| x.checked_sub(y)).and_then(|v| Wide::div128(v, d.0)))
     }
 }
 
@@ -637,6 +732,41 @@ mod tests {
         assert_eq!(in_words(|| Word(5).mul_sub_div(&Word(1), &Word(1), &Word(1), &Word(0))), None);
         assert!(!Word::overflowed());
         assert_eq!(in_words(|| Word::from_integral_q(&"-98765".parse().unwrap())), Some(Word(-98765)));
+        // Comparing products beyond i64 is exact and raises nothing.
+        let max = Word(i64::MAX);
+        assert_eq!(
+            in_words(|| max.cmp_products(&max, &Word(i64::MIN), &Word(i64::MIN))),
+            Some(Ordering::Less)
+        );
+        assert_eq!(in_words(|| max.cmp_products(&Word(2), &Word(2), &max)), Some(Ordering::Equal));
+    }
+
+    #[test]
+    fn wide_words_are_exact_or_flag_overflow() {
+        let big = Wide(i128::from(i64::MAX));
+        let ok = in_words(|| {
+            (
+                big.mul_sub_div(&big, &Wide(1), &big, &big),
+                big.mul(&big).div_exact(&big),
+                Wide(-7).div_exact(&Wide(2)),
+                Wide(i128::MIN).rem(&Wide(-1)),
+                Wide::from_integral_q(&"-123456789012345678901234567890".parse().unwrap()).to_q(),
+            )
+        });
+        let q: Q = "-123456789012345678901234567890".parse().unwrap();
+        assert_eq!(ok, Some((Wide(i128::from(i64::MAX) - 1), big, Wide(-3), Wide(0), q)));
+        assert_eq!(in_words(|| Wide(i128::MAX).add(&Wide(1))), None);
+        assert_eq!(in_words(|| Wide(1 << 64).mul(&Wide(1 << 64))), None);
+        assert_eq!(in_words(|| Wide(i128::MIN).div_exact(&Wide(-1))), None);
+        assert_eq!(in_words(|| Wide(5).div_exact(&Wide(0))), None);
+        assert_eq!(in_words(|| Wide(5).rem(&Wide(0))), None);
+        assert_eq!(in_words(|| Wide(1 << 110).mul_sub(&Wide(1 << 20), &Wide(1), &Wide(1))), None);
+        assert_eq!(in_words(|| Wide(5).mul_sub_div(&Wide(1), &Wide(1), &Wide(1), &Wide(0))), None);
+        assert_eq!(
+            in_words(|| Wide::from_integral_q(&"1234567890123456789012345678901234567890".parse().unwrap())),
+            None
+        );
+        assert!(!Wide::overflowed());
     }
 
     #[test]

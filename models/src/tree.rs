@@ -823,6 +823,27 @@ impl TreeBuilder {
         }
     }
 
+    /// Makes room for `nodes` more nodes, `leaves` of them terminal, without adding any: a reader that
+    /// can estimate the size of the tree (from the length of its input) spares the arena's growth, its
+    /// copies and the page faults of the memory it leaves behind. The estimate may be wrong either way.
+    pub fn reserve(&mut self, nodes: usize, leaves: usize) {
+        let t = &mut self.tree;
+        t.kind.reserve(nodes);
+        t.parent.reserve(nodes);
+        t.data.reserve(nodes);
+        t.n_children.reserve(nodes);
+        t.payoffs.reserve(leaves.saturating_mul(t.players.len()));
+    }
+
+    /// The payoffs of terminal node `x`, added earlier.
+    ///
+    /// # Panics
+    /// If `x` is not a terminal node added so far.
+    #[must_use]
+    pub fn terminal_payoffs(&self, x: NodeId) -> &[Q] {
+        self.tree.payoffs(x)
+    }
+
     /// Refuses to grow beyond `limit` nodes.
     pub fn set_max_nodes(&mut self, limit: usize) {
         self.max_nodes = limit;

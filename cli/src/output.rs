@@ -154,6 +154,17 @@ impl Formatter for Pretty {
     }
 }
 
+/// Lets go of a large value (a game, a solution) once a command has printed its result. On the command
+/// line the process exits right after, and the operating system takes the memory back in one piece, so
+/// the value is not freed piece by piece (for a tree of a million nodes that is a few percent of the
+/// run); when the output is captured (`check`, `batch`, which run many commands in one process) it is
+/// dropped as usual.
+pub fn discard<T>(value: T) {
+    if CAPTURE.with(|c| c.borrow().is_none()) {
+        std::mem::forget(value);
+    }
+}
+
 /// Runs `f` with this thread's output captured; returns its result and what it printed.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, String) {
     let previous = CAPTURE.with(|c| c.replace(Some(String::new())));

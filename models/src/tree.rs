@@ -823,9 +823,10 @@ impl TreeBuilder {
         }
     }
 
-    /// Makes room for `nodes` more nodes, `leaves` of them terminal, without adding any: a reader that
-    /// can estimate the size of the tree (from the length of its input) spares the arena's growth, its
-    /// copies and the page faults of the memory it leaves behind. The estimate may be wrong either way.
+    /// Makes room for `nodes` more nodes, `leaves` of them terminal (and as many node labels), without
+    /// adding any: a reader that can estimate the size of the tree (from the length of its input)
+    /// spares the arena's growth, its copies and the page faults of the memory it leaves behind. The
+    /// estimate may be wrong either way; room that is never used is address space, not memory.
     pub fn reserve(&mut self, nodes: usize, leaves: usize) {
         let t = &mut self.tree;
         t.kind.reserve(nodes);
@@ -833,6 +834,8 @@ impl TreeBuilder {
         t.data.reserve(nodes);
         t.n_children.reserve(nodes);
         t.payoffs.reserve(leaves.saturating_mul(t.players.len()));
+        t.node_labels.nodes.reserve(leaves);
+        t.node_labels.ends.reserve(leaves);
     }
 
     /// The payoffs of terminal node `x`, added earlier.

@@ -375,6 +375,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn string_slow(&mut self, what: &str) -> Result<(Cow<'a, str>, usize), Error> {
         let t = self.next_token()?;
         match t.tok {
@@ -412,6 +414,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn count_slow(&mut self, what: &str) -> Result<(u32, usize), Error> {
         let t = self.next_token()?;
         if let Tok::Word(w) = t.tok
@@ -426,7 +430,7 @@ impl<'a> Lexer<'a> {
         Err(self.err(t.at, format!("expected {what} (a whole number), found {}", t.tok.describe())))
     }
 
-    #[inline]
+    #[inline(always)]
     fn number(&mut self, what: &str) -> Result<(Q, usize), Error> {
         if self.peeked.is_none() {
             self.skip_space();
@@ -445,6 +449,8 @@ impl<'a> Lexer<'a> {
         self.number_slow(what)
     }
 
+    #[cold]
+    #[inline(never)]
     fn number_slow(&mut self, what: &str) -> Result<(Q, usize), Error> {
         let t = self.next_token()?;
         match t.tok {
@@ -1214,6 +1220,20 @@ mod tests {
             "c \"\" 1 \"\" { \"h\" 1/3 \"h\" 2/3 } 0\nc \"\" 1 0\nt \"\" 0\nt \"\" 0\nt \"\" 0",
             "p \"\u{e9}\" 1 1 \"\" { \"a\u{a0}b\" \"b\" } 0\u{2003}t \"\" 1 \"o\" { 1e2 -.5 }\nt \"\" 1\n",
             "p \"\" 1 1 \"\" { \"a_1\" \"a\" \"a\" } 0 t \"\" 0 t \"\" 0 t \"\" 0",
+            // The byte-level fast paths and where they hand over to the general tokenizer: labels
+            // longer than the bytes looked at one by one (with and without escapes), 18- and
+            // 19-digit payoffs, 9- and 10-digit numbers, signs, words glued to numbers, non-ASCII
+            // whitespace between tokens, delimiters without spaces.
+            "p \"a node with a long label\" 1 1 \"an information set with a long label\" { \"a long action label number one\" \"short\" } 0\nt \"a leaf whose label has an escaped \\\" quote in it\" 1 \"an outcome with a long name \\\\ and a backslash\" { 123456789012345678, -123456789012345678 }\nt \"\" 2 \"nineteen\" { 1234567890123456789 +7 }\n",
+            "p\"\"1 123456789\"\"{\"a\"\"b\"}0 t\"\"1\"\"{-0,+0}t\"\"1234567890\"\"{1,2}",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0\u{a0}t\u{2003}\"\"\u{a0}1\u{a0}\"o\"\u{a0}{\u{a0}1,\u{2003}2\u{a0}}\nt \"\" 2 \"o\" { 1x 2 }",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0 t \"\" 1 \"o\" { --1 2 }",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0 t \"\" 1 \"o\" { 1 2 3 }",
+            // Outcomes first given at a leaf (kept once, by the leaf) and used again: at a leaf, at
+            // a leaf below an inner node's own outcome, at an inner node, and redefined (the same
+            // payoffs, then others), with escaped names reused.
+            "p \"\" 1 1 \"\" { \"a\" \"b\" \"c\" } 0\nt \"\" 1 \"first \\\"one\\\"\" { 1, 2 }\np \"\" 2 1 \"\" { \"x\" \"y\" \"z\" } 1\nt \"\" 1\nt \"\" 2 \"second\" { 3/2, -4 }\nt \"named\" 1 \"again\" { 1 2 }\nc \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 2\nt \"\" 2\nt \"\" 1\n",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0\nt \"\" 1 \"o\" { 1, 2 }\nt \"\" 1 \"o\" { 1, 3 }\n",
         ]
         .iter()
         .map(|b| format!("{head}{b}"))
@@ -1233,6 +1253,25 @@ mod tests {
                 same(&s[..i]);
                 same(&s[i..]);
             }
+        }
+    }
+
+    #[test]
+    fn outcomes_kept_by_their_leaf_add_up_wherever_they_are_used() {
+        let text = "EFG 2 R \"g\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"a\" \"b\" \"c\" } 0\nt \"\" 1 \"first \\\"one\\\"\" { 1, 2 }\np \"\" 2 1 \"\" { \"x\" \"y\" \"z\" } 1\nt \"\" 1\nt \"\" 2 \"second\" { 3/2, -4 }\nt \"named\" 1 \"again\" { 1 2 }\nc \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 2\nt \"\" 2\nt \"\" 1\n";
+        let tree = read(text, &ReadOptions::default()).unwrap();
+        let payoffs = |x: u32| tree.payoffs(x).iter().map(Q::to_string).collect::<Vec<_>>().join(" ");
+        let leaves: Vec<(u32, &str, &str)> = vec![
+            (1, "1 2", "first \"one\""),
+            (3, "2 4", "first \"one\""),
+            (4, "5/2 -2", "second"),
+            (5, "2 4", "named"),
+            (7, "3 -8", "second"),
+            (8, "5/2 -2", "first \"one\""),
+        ];
+        for (x, want, label) in leaves {
+            assert_eq!(payoffs(x), want, "payoffs of node {x}");
+            assert_eq!(tree.node_label(x), label, "label of node {x}");
         }
     }
 

@@ -178,6 +178,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn discard_drops_only_captured_values() {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        struct Flag(Rc<Cell<bool>>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                self.0.set(true);
+            }
+        }
+        let dropped = Rc::new(Cell::new(false));
+        capture(|| discard(Flag(dropped.clone())));
+        assert!(dropped.get(), "a captured run (check, batch) frees what it discards");
+        let kept = Rc::new(Cell::new(false));
+        discard(Flag(kept.clone()));
+        assert!(!kept.get(), "on the command line the process exits instead");
+    }
+
+    #[test]
     fn pretty_matches_serde_json() {
         let deep =
             (0..40).fold(serde_json::json!("leaf"), |v, k| serde_json::json!({ format!("k{k}"): [v, []] }));

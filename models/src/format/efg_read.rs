@@ -367,7 +367,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self, what: &str) -> Result<(Cow<'a, str>, usize), Error> {
         match self.plain_string() {
             Some((s, at)) => Ok((Cow::Borrowed(s), at)),
@@ -405,7 +405,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, what: &str) -> Result<(u32, usize), Error> {
         // Nine digits always fit a `u32`; longer counts take the general path (and its message).
         match self.plain_digits(9) {
@@ -633,8 +633,8 @@ struct EfgReader<'a> {
     /// Scratch space for one node's payoffs or action labels.
     scratch: Vec<Q>,
     scratch_labels: Vec<Cow<'a, str>>,
-    /// Where each node's entry starts, for errors found when the tree is finished.
-    node_at: Vec<usize>,
+    /// The nodes read so far.
+    nodes_read: usize,
     open: Vec<Open>,
 }
 
@@ -692,18 +692,35 @@ pub(crate) fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
         acc: vec![Q::zero(); n],
         scratch: Vec::with_capacity(n),
         scratch_labels: Vec::new(),
-        node_at: Vec::with_capacity(nodes),
+        nodes_read: 0,
         open: Vec::new(),
     };
     r.nodes()?;
-    let EfgReader { lx, b, node_at, .. } = r;
+    let EfgReader { lx, b, .. } = r;
     b.finish().map_err(|e| match e {
-        Error::AtNode { node, message, .. } => match node_at.get(node as usize) {
-            Some(&at) => lx.err(at, message),
+        Error::AtNode { node, message, .. } => match node_start(text, node as usize) {
+            Some(at) => lx.err(at, message),
             None => Error::AtNode { node, path: String::new(), message },
         },
         other => other,
     })
+}
+
+/// Where the entry of node `k` starts in a file that was read without error, found again only for a
+/// message (keeping every node's offset would cost 8 bytes a node): the nodes are the words `p`, `c`
+/// and `t` in the order of the file, and no other token of a well-formed file is one of them.
+fn node_start(text: &str, k: usize) -> Option<usize> {
+    let mut lx = Lexer::new(text);
+    let mut seen = 0;
+    loop {
+        let t = lx.next_token().ok()?;
+        match t.tok {
+            Tok::End => return None,
+            Tok::Word("p" | "c" | "t") if seen == k => return Some(t.at),
+            Tok::Word("p" | "c" | "t") => seen += 1,
+            _ => {}
+        }
+    }
 }
 
 /// `{ "name" ... }`: the player names (repeated names made distinct by [`disambiguate`]).
@@ -771,7 +788,7 @@ impl<'a> EfgReader<'a> {
                     ),
                 ));
             }
-            if !self.node_at.is_empty() && self.open.is_empty() {
+            if self.nodes_read > 0 && self.open.is_empty() {
                 return match t.tok {
                     Tok::End => Ok(()),
                     other => Err(self
@@ -797,7 +814,7 @@ impl<'a> EfgReader<'a> {
                     ));
                 }
             };
-            self.node_at.push(t.at);
+            self.nodes_read += 1;
             let (name, _) = self.lx.string("the node's name")?;
             let (x, arity) = match kind {
                 NodeKind::Decision => {
@@ -1273,6 +1290,17 @@ mod tests {
             assert_eq!(payoffs(x), want, "payoffs of node {x}");
             assert_eq!(tree.node_label(x), label, "label of node {x}");
         }
+    }
+
+    #[test]
+    fn node_entries_are_found_again_for_messages() {
+        let text = "\u{feff}EFG 2 R \"p c t\" { \"p\" \"t\" }\np \"t\" 1 1 \"c\" { \"p\" \"c\" } 0\n  c \"\" 1 \"\" { \"t\" 1 } 0\n    t \"\" 1 \"p\" { 1 2 }\nt \"\" 0\n";
+        let starts: Vec<Option<usize>> = (0..5).map(|k| node_start(text, k)).collect();
+        let lx = Lexer::new(text);
+        let places: Vec<Option<(u32, u32)>> =
+            starts.iter().map(|at| at.map(|at| (lx.pos(at).line, lx.pos(at).col))).collect();
+        assert_eq!(places, [Some((2, 1)), Some((3, 3)), Some((4, 5)), Some((5, 1)), None]);
+        assert_eq!(node_start("EFG 2 R \"unterminated", 0), None);
     }
 
     #[test]

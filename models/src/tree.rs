@@ -826,16 +826,17 @@ impl TreeBuilder {
     /// Makes room for `nodes` more nodes, `leaves` of them terminal (and as many node labels), without
     /// adding any: a reader that can estimate the size of the tree (from the length of its input)
     /// spares the arena's growth, its copies and the page faults of the memory it leaves behind. The
-    /// estimate may be wrong either way; room that is never used is address space, not memory.
+    /// estimate may be wrong either way; room that is never used is address space, not memory. A
+    /// reservation the allocator refuses is skipped (the arena then grows as it is filled).
     pub fn reserve(&mut self, nodes: usize, leaves: usize) {
         let t = &mut self.tree;
-        t.kind.reserve(nodes);
-        t.parent.reserve(nodes);
-        t.data.reserve(nodes);
-        t.n_children.reserve(nodes);
-        t.payoffs.reserve(leaves.saturating_mul(t.players.len()));
-        t.node_labels.nodes.reserve(leaves);
-        t.node_labels.ends.reserve(leaves);
+        let _ = t.kind.try_reserve(nodes);
+        let _ = t.parent.try_reserve(nodes);
+        let _ = t.data.try_reserve(nodes);
+        let _ = t.n_children.try_reserve(nodes);
+        let _ = t.payoffs.try_reserve(leaves.saturating_mul(t.players.len()));
+        let _ = t.node_labels.nodes.try_reserve(leaves);
+        let _ = t.node_labels.ends.try_reserve(leaves);
     }
 
     /// The payoffs of terminal node `x`, added earlier.

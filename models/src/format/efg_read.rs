@@ -686,15 +686,18 @@ pub(crate) fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
         chance_index: NumberIndex::default(),
         chance: Vec::new(),
         outcome_index: NumberIndex::default(),
-        outcomes: Vec::with_capacity(nodes),
+        outcomes: Vec::new(),
         names: Vec::new(),
-        payoffs: Vec::with_capacity(nodes.saturating_mul(n)),
+        payoffs: Vec::new(),
         acc: vec![Q::zero(); n],
         scratch: Vec::with_capacity(n),
         scratch_labels: Vec::new(),
         nodes_read: 0,
         open: Vec::new(),
     };
+    // Most outcomes are given at leaves, one each; their payoffs stay in the leaves, so the payoff
+    // table is not reserved. A reservation that fails is only a missed hint.
+    let _ = r.outcomes.try_reserve(nodes);
     r.nodes()?;
     let EfgReader { lx, b, .. } = r;
     b.finish().map_err(|e| match e {

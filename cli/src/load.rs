@@ -122,7 +122,10 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some(f @ ("ron" | "json" | "efg" | "nfg")) => {
-                read_as(f, &read_text(path)?, name, args.max_nodes)?
+                let text = read_text(path)?;
+                let game = read_as(f, &text, name, args.max_nodes)?;
+                crate::output::discard(text);
+                game
             }
             Some(other) if path.exists() => {
                 bail!("{name}: unknown file type `.{other}` (expected .ron, .json, .efg or .nfg)")
@@ -160,6 +163,8 @@ pub fn load(args: &GameArgs) -> Result<Loaded> {
         }
     };
     let game = match game {
+        // Without assignments the values are those the reader evaluated and checked.
+        Game::Tree(tree) if sets.is_empty() => Game::Tree(tree),
         Game::Tree(mut tree) => {
             tree.set_parameters(&sets).map_err(|e| place(name, e))?;
             Game::Tree(tree)

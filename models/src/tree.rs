@@ -906,6 +906,31 @@ impl TreeBuilder {
         }
     }
 
+    /// Makes room for `nodes` more nodes, `leaves` of them terminal (and as many node labels), without
+    /// adding any: a reader that can estimate the size of the tree (from the length of its input)
+    /// spares the arena's growth, its copies and the page faults of the memory it leaves behind. The
+    /// estimate may be wrong either way; room that is never used is address space, not memory. A
+    /// reservation the allocator refuses is skipped (the arena then grows as it is filled).
+    pub fn reserve(&mut self, nodes: usize, leaves: usize) {
+        let t = &mut self.tree;
+        let _ = t.kind.try_reserve(nodes);
+        let _ = t.parent.try_reserve(nodes);
+        let _ = t.data.try_reserve(nodes);
+        let _ = t.n_children.try_reserve(nodes);
+        let _ = t.payoffs.try_reserve(leaves.saturating_mul(t.players.len()));
+        let _ = t.node_labels.nodes.try_reserve(leaves);
+        let _ = t.node_labels.ends.try_reserve(leaves);
+    }
+
+    /// The payoffs of terminal node `x`, added earlier.
+    ///
+    /// # Panics
+    /// If `x` is not a terminal node added so far.
+    #[must_use]
+    pub fn terminal_payoffs(&self, x: NodeId) -> &[Q] {
+        self.tree.payoffs(x)
+    }
+
     /// Refuses to grow beyond `limit` nodes.
     pub fn set_max_nodes(&mut self, limit: usize) {
         self.max_nodes = limit;

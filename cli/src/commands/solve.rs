@@ -128,7 +128,10 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
                 // Streamed: a tree of a million nodes gives a hundred megabytes of JSON.
                 crate::output::emit_json(&json)?;
             }
-            return Ok(if solution.equilibria.is_empty() { 1 } else { 0 });
+            drop(json);
+            let code = if solution.equilibria.is_empty() { 1 } else { 0 };
+            crate::output::discard((tree, solution, subgames));
+            return Ok(code);
         }
         Format::Text => {
             let mut s = String::new();
@@ -194,7 +197,9 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
         }
     };
     crate::output::emit(&out);
-    Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
+    let code = if solution.equilibria.is_empty() { 1 } else { 0 };
+    crate::output::discard((out, tree, solution, subgames));
+    Ok(code)
 }
 
 /// The `parameters:` line of the text output (empty for a game without parameters).

@@ -18,7 +18,7 @@ use crate::format::efg::{disambiguate, quote};
 use crate::format::game::ReadOptions;
 use crate::format::value::Pos;
 use crate::number::Q;
-use crate::tree::{ActionSetId, InfosetId, NodeKind, Tree, TreeBuilder};
+use crate::tree::{ActionSetId, InfosetId, NodeId, NodeKind, Tree, TreeBuilder};
 
 /// A token; strings and words borrow the text where they can.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +60,12 @@ struct Lexer<'a> {
     i: usize,
     peeked: Option<Token<'a>>,
 }
+
+/// The fewest bytes per node the tables are sized for from the length of the file (see [`read`]).
+const BYTES_PER_NODE: usize = 16;
+
+/// The bytes of a string searched one at a time before [`memchr::memchr2`] takes over.
+const SHORT_STRING: usize = 16;
 
 /// True for the bytes that end a word besides whitespace.
 #[inline]
@@ -113,7 +119,14 @@ impl<'a> Lexer<'a> {
     }
 
     /// True when the next token is a quoted string.
+    #[inline]
     fn at_string(&mut self) -> Result<bool, Error> {
+        if self.peeked.is_none() {
+            // A string is the only token that starts with a quote; whatever follows is scanned (and an
+            // unterminated string reported) when it is read.
+            self.skip_space();
+            return Ok(self.bytes.get(self.i) == Some(&b'"'));
+        }
         Ok(matches!(self.peek()?.tok, Tok::Str(_)))
     }
 
@@ -124,10 +137,146 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn scan(&mut self) -> Result<Token<'a>, Error> {
+    /// Moves the cursor past whitespace (a byte at a time for ASCII, [`Lexer::space_at`] otherwise).
+    #[inline(always)]
+    fn skip_space(&mut self) {
+        let mut i = self.i;
+        while let Some(&b) = self.bytes.get(i) {
+            if is_ascii_space(b) {
+                i += 1;
+            } else if b < 0x80 {
+                break;
+            } else {
+                self.i = i;
+                return self.skip_space_slow();
+            }
+        }
+        self.i = i;
+    }
+
+    /// [`Lexer::skip_space`] from a non-ASCII character on.
+    #[cold]
+    #[inline(never)]
+    fn skip_space_slow(&mut self) {
         while let Some(k) = self.space_at(self.i) {
             self.i += k;
         }
+    }
+
+    /// True when a word that would start before byte `j` ends there: the end of the text, a delimiter
+    /// or ASCII whitespace. A non-ASCII character gives false, leaving it to the general [`Lexer::scan`].
+    #[inline(always)]
+    fn word_ends_at(&self, j: usize) -> bool {
+        match self.bytes.get(j) {
+            None => true,
+            Some(&b) => b < 0x80 && (is_delimiter(b) || is_ascii_space(b)),
+        }
+    }
+
+    /// The next token is the byte `want` (a delimiter): consumes it and gives its offset. `None` (the
+    /// cursor left at the token) otherwise, and always when a token was peeked.
+    #[inline(always)]
+    fn eat_byte(&mut self, want: u8) -> Option<usize> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        self.skip_space();
+        let at = self.i;
+        (self.bytes.get(at) == Some(&want)).then(|| {
+            self.i = at + 1;
+            at
+        })
+    }
+
+    /// The next token is a quoted string without escapes: consumes it. `None` (the cursor left at the
+    /// token) for anything else.
+    #[inline(always)]
+    fn plain_string(&mut self) -> Option<(&'a str, usize)> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        self.skip_space();
+        let at = self.i;
+        if self.bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let start = at + 1;
+        // Most labels are short: look at a few bytes before calling the vectorised search.
+        let rest = &self.bytes[start..];
+        let end = start
+            + match rest.iter().take(SHORT_STRING).position(|&b| b == b'"' || b == b'\\') {
+                Some(k) => k,
+                None if rest.len() <= SHORT_STRING => return None,
+                None => SHORT_STRING + memchr::memchr2(b'"', b'\\', &rest[SHORT_STRING..])?,
+            };
+        if self.bytes[end] != b'"' {
+            return None;
+        }
+        self.i = end + 1;
+        Some((&self.text[start..end], at))
+    }
+
+    /// The next token is a run of at most `max` ASCII digits forming a whole word: consumes it and gives
+    /// its value. `None` (the cursor left at the token) otherwise.
+    #[inline(always)]
+    fn plain_digits(&mut self, max: usize) -> Option<(u64, usize)> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        self.skip_space();
+        self.digits_here(max)
+    }
+
+    /// [`Lexer::plain_digits`] from the cursor, without skipping whitespace first.
+    #[inline(always)]
+    fn digits_here(&mut self, max: usize) -> Option<(u64, usize)> {
+        let at = self.i;
+        let mut v: u64 = 0;
+        let mut j = at;
+        while let Some(&b) = self.bytes.get(j) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            if j - at == max {
+                return None;
+            }
+            v = v * 10 + u64::from(b - b'0');
+            j += 1;
+        }
+        if j == at || !self.word_ends_at(j) {
+            return None;
+        }
+        self.i = j;
+        Some((v, at))
+    }
+
+    /// The next token if it is the one-letter word `p`, `c` or `t` (a node's kind), consumed.
+    #[inline(always)]
+    fn node_keyword(&mut self) -> Option<Token<'a>> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        self.skip_space();
+        let at = self.i;
+        if !matches!(self.bytes.get(at), Some(b'p' | b'c' | b't')) || !self.word_ends_at(at + 1) {
+            return None;
+        }
+        self.i = at + 1;
+        Some(Token { tok: Tok::Word(&self.text[at..at + 1]), at })
+    }
+
+    /// The offset of the next token if it is the byte `want` (a delimiter), not consumed.
+    #[inline(always)]
+    fn at_byte(&mut self, want: u8) -> Option<usize> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        self.skip_space();
+        (self.bytes.get(self.i) == Some(&want)).then_some(self.i)
+    }
+
+    fn scan(&mut self) -> Result<Token<'a>, Error> {
+        self.skip_space();
         let at = self.i;
         let Some(&c) = self.bytes.get(at) else { return Ok(Token { tok: Tok::End, at }) };
         let tok = match c {
@@ -218,13 +367,32 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn string(&mut self, what: &str) -> Result<(Cow<'a, str>, usize), Error> {
+        match self.plain_string() {
+            Some((s, at)) => Ok((Cow::Borrowed(s), at)),
+            None => self.string_slow(what),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn string_slow(&mut self, what: &str) -> Result<(Cow<'a, str>, usize), Error> {
         let t = self.next_token()?;
         match t.tok {
             Tok::Str(s) => Ok((s, t.at)),
             other => {
                 Err(self.err(t.at, format!("expected {what} (a quoted string), found {}", other.describe())))
             }
+        }
+    }
+
+    /// Expects the delimiter `want` (`{` or `}`), whose token is `tok`.
+    #[inline]
+    fn expect_byte(&mut self, want: u8, tok: &Tok<'_>, what: &str) -> Result<usize, Error> {
+        match self.eat_byte(want) {
+            Some(at) => Ok(at),
+            None => self.expect(tok, what),
         }
     }
 
@@ -237,7 +405,18 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn count(&mut self, what: &str) -> Result<(u32, usize), Error> {
+        // Nine digits always fit a `u32`; longer counts take the general path (and its message).
+        match self.plain_digits(9) {
+            Some((v, at)) => Ok((v as u32, at)),
+            None => self.count_slow(what),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn count_slow(&mut self, what: &str) -> Result<(u32, usize), Error> {
         let t = self.next_token()?;
         if let Tok::Word(w) = t.tok
             && !w.is_empty()
@@ -251,7 +430,28 @@ impl<'a> Lexer<'a> {
         Err(self.err(t.at, format!("expected {what} (a whole number), found {}", t.tok.describe())))
     }
 
+    #[inline(always)]
     fn number(&mut self, what: &str) -> Result<(Q, usize), Error> {
+        if self.peeked.is_none() {
+            self.skip_space();
+            let negative = self.bytes.get(self.i) == Some(&b'-');
+            let sign = self.i;
+            if negative || self.bytes.get(self.i) == Some(&b'+') {
+                self.i += 1;
+            }
+            // Up to 18 digits fit an `i64`, as in `small_integer`.
+            if let Some((v, _)) = self.digits_here(18) {
+                let v = v as i64;
+                return Ok((Q::from_int(if negative { -v } else { v }), sign));
+            }
+            self.i = sign;
+        }
+        self.number_slow(what)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn number_slow(&mut self, what: &str) -> Result<(Q, usize), Error> {
         let t = self.next_token()?;
         match t.tok {
             Tok::Word(w) => match small_integer(w) {
@@ -264,7 +464,15 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn skip_comma(&mut self) -> Result<(), Error> {
+        if self.peeked.is_none() {
+            self.skip_space();
+            if self.bytes.get(self.i) == Some(&b',') {
+                self.i += 1;
+            }
+            return Ok(());
+        }
         if self.peek()?.tok == Tok::Comma {
             self.next_token()?;
         }
@@ -356,11 +564,40 @@ struct ChanceSet<'a> {
     at: usize,
 }
 
-struct Outcome<'a> {
-    /// Index of its first payoff in `EfgReader::payoffs`.
-    start: u32,
-    name: Cow<'a, str>,
+/// An outcome given in the file (24 bytes: files of a million leaves give as many outcomes).
+struct Outcome {
+    payoffs: PayoffsAt,
+    name: Name,
     at: usize,
+}
+
+/// Where the payoffs of an outcome are kept.
+#[derive(Clone, Copy)]
+enum PayoffsAt {
+    /// `n` entries of `EfgReader::payoffs` from this index.
+    Table(u32),
+    /// Those of this leaf of the tree being built: the outcome was given at a leaf with nothing to
+    /// add from above, so the leaf's payoffs are the outcome's and are not stored twice.
+    Leaf(NodeId),
+}
+
+/// A name as a span of the text (`len` bytes from `start`), or, for a name with escapes or beyond
+/// the first 4 GiB, the entry `start` of `EfgReader::names` (`len` is `OWNED`).
+#[derive(Clone, Copy)]
+struct Name {
+    start: u32,
+    len: u32,
+}
+
+const OWNED: u32 = u32::MAX;
+
+/// The payoffs of outcome `o`, wherever they are kept.
+#[inline]
+fn outcome_payoffs<'s>(payoffs: &'s [Q], b: &'s TreeBuilder, o: &Outcome, n: usize) -> &'s [Q] {
+    match o.payoffs {
+        PayoffsAt::Table(start) => &payoffs[start as usize..start as usize + n],
+        PayoffsAt::Leaf(x) => b.terminal_payoffs(x),
+    }
 }
 
 /// A node still expecting children.
@@ -386,7 +623,9 @@ struct EfgReader<'a> {
     chance_index: NumberIndex,
     chance: Vec<ChanceSet<'a>>,
     outcome_index: NumberIndex,
-    outcomes: Vec<Outcome<'a>>,
+    outcomes: Vec<Outcome>,
+    /// The outcome names that are not spans of the text (see [`Name`]).
+    names: Vec<String>,
     /// The payoffs of every outcome, `n` per outcome.
     payoffs: Vec<Q>,
     /// Rows of accumulated payoffs, `n` per row; row 0 is all zeros.
@@ -394,8 +633,8 @@ struct EfgReader<'a> {
     /// Scratch space for one node's payoffs or action labels.
     scratch: Vec<Q>,
     scratch_labels: Vec<Cow<'a, str>>,
-    /// Where each node's entry starts, for errors found when the tree is finished.
-    node_at: Vec<usize>,
+    /// The nodes read so far.
+    nodes_read: usize,
     open: Vec<Open>,
 }
 
@@ -430,6 +669,11 @@ pub(crate) fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
         let (comment, _) = lx.string("the comment")?;
         b.set_description(comment.into_owned());
     }
+    // Nodes take a line of about 30 bytes in practice (`t "" 12 "o12" { 3, -4 }`); sizing the tables
+    // for one node per `BYTES_PER_NODE` bytes over-reserves address space, which costs nothing
+    // until it is touched, and spares growing them by copies.
+    let nodes = (text.len() / BYTES_PER_NODE).min(options.max_nodes);
+    b.reserve(nodes, nodes);
     let mut r = EfgReader {
         lx,
         b,
@@ -443,22 +687,43 @@ pub(crate) fn read(text: &str, options: &ReadOptions) -> Result<Tree, Error> {
         chance: Vec::new(),
         outcome_index: NumberIndex::default(),
         outcomes: Vec::new(),
+        names: Vec::new(),
         payoffs: Vec::new(),
         acc: vec![Q::zero(); n],
         scratch: Vec::with_capacity(n),
         scratch_labels: Vec::new(),
-        node_at: Vec::new(),
+        nodes_read: 0,
         open: Vec::new(),
     };
+    // Most outcomes are given at leaves, one each; their payoffs stay in the leaves, so the payoff
+    // table is not reserved. A reservation that fails is only a missed hint.
+    let _ = r.outcomes.try_reserve(nodes);
     r.nodes()?;
-    let EfgReader { lx, b, node_at, .. } = r;
+    let EfgReader { lx, b, .. } = r;
     b.finish().map_err(|e| match e {
-        Error::AtNode { node, message, .. } => match node_at.get(node as usize) {
-            Some(&at) => lx.err(at, message),
+        Error::AtNode { node, message, .. } => match node_start(text, node as usize) {
+            Some(at) => lx.err(at, message),
             None => Error::AtNode { node, path: String::new(), message },
         },
         other => other,
     })
+}
+
+/// Where the entry of node `k` starts in a file that was read without error, found again only for a
+/// message (keeping every node's offset would cost 8 bytes a node): the nodes are the words `p`, `c`
+/// and `t` in the order of the file, and no other token of a well-formed file is one of them.
+fn node_start(text: &str, k: usize) -> Option<usize> {
+    let mut lx = Lexer::new(text);
+    let mut seen = 0;
+    loop {
+        let t = lx.next_token().ok()?;
+        match t.tok {
+            Tok::End => return None,
+            Tok::Word("p" | "c" | "t") if seen == k => return Some(t.at),
+            Tok::Word("p" | "c" | "t") => seen += 1,
+            _ => {}
+        }
+    }
 }
 
 /// `{ "name" ... }`: the player names (repeated names made distinct by [`disambiguate`]).
@@ -511,7 +776,10 @@ impl<'a> EfgReader<'a> {
                 }
                 self.open.pop();
             }
-            let t = self.lx.next_token()?;
+            let t = match self.lx.node_keyword() {
+                Some(t) => t,
+                None => self.lx.next_token()?,
+            };
             if let (Tok::End, Some(o)) = (&t.tok, self.open.last()) {
                 return Err(self.lx.err(
                     t.at,
@@ -523,7 +791,7 @@ impl<'a> EfgReader<'a> {
                     ),
                 ));
             }
-            if !self.node_at.is_empty() && self.open.is_empty() {
+            if self.nodes_read > 0 && self.open.is_empty() {
                 return match t.tok {
                     Tok::End => Ok(()),
                     other => Err(self
@@ -549,7 +817,7 @@ impl<'a> EfgReader<'a> {
                     ));
                 }
             };
-            self.node_at.push(t.at);
+            self.nodes_read += 1;
             let (name, _) = self.lx.string("the node's name")?;
             let (x, arity) = match kind {
                 NodeKind::Decision => {
@@ -570,15 +838,27 @@ impl<'a> EfgReader<'a> {
                 }
                 NodeKind::Terminal => (0, 0),
             };
-            let (own, outcome_name) = self.outcome()?;
+            let (own, outcome_name, new) = self.outcome()?;
             if kind == NodeKind::Terminal {
                 let x = match own {
+                    // Row 0 is all zeros: the outcome's payoffs are the leaf's.
+                    Some(k) if above == 0 => match self.outcomes[k as usize].payoffs {
+                        PayoffsAt::Table(start) => {
+                            let start = start as usize;
+                            self.b.terminal_values(&self.payoffs[start..start + n])
+                        }
+                        PayoffsAt::Leaf(y) => {
+                            self.scratch.clear();
+                            self.scratch.extend_from_slice(self.b.terminal_payoffs(y));
+                            self.b.terminal_values(&self.scratch)
+                        }
+                    },
                     Some(k) => {
-                        let start = self.outcomes[k as usize].start as usize;
-                        let (above, own) = (above as usize * n, start);
+                        let own = outcome_payoffs(&self.payoffs, &self.b, &self.outcomes[k as usize], n);
+                        let above = above as usize * n;
                         self.scratch.clear();
-                        for i in 0..n {
-                            self.scratch.push(&self.acc[above + i] + &self.payoffs[own + i]);
+                        for (a, o) in self.acc[above..above + n].iter().zip(own) {
+                            self.scratch.push(a + o);
                         }
                         self.b.terminal_values(&self.scratch)
                     }
@@ -588,17 +868,22 @@ impl<'a> EfgReader<'a> {
                     }
                 }
                 .map_err(|e| self.lift(t.at, e))?;
+                if let (Some(k), true, 0) = (own, new, above) {
+                    // Kept once, by the leaf; the table's copy was the last row.
+                    self.payoffs.truncate(self.payoffs.len() - n);
+                    self.outcomes[k as usize].payoffs = PayoffsAt::Leaf(x);
+                }
                 let label = if name.is_empty() { outcome_name } else { name };
                 self.b.set_label(x, &label);
             } else {
                 self.b.set_label(x, &name);
                 let (row, owns_row) = match own {
                     Some(k) => {
-                        let start = self.outcomes[k as usize].start as usize;
+                        let own = outcome_payoffs(&self.payoffs, &self.b, &self.outcomes[k as usize], n);
                         let row = (self.acc.len() / n.max(1)) as u32;
                         let above = above as usize * n;
-                        for i in 0..n {
-                            let v = &self.acc[above + i] + &self.payoffs[start + i];
+                        for (i, o) in own.iter().enumerate() {
+                            let v = &self.acc[above + i] + o;
                             self.acc.push(v);
                         }
                         (row, true)
@@ -648,9 +933,16 @@ impl<'a> EfgReader<'a> {
             };
         }
         let (label, _) = self.lx.string("the information set's name")?;
-        let open = self.lx.expect(&Tok::Open, "`{` before the actions")?;
+        let open = self.lx.expect_byte(b'{', &Tok::Open, "`{` before the actions")?;
         self.scratch_labels.clear();
         loop {
+            if let Some((s, _)) = self.lx.plain_string() {
+                self.scratch_labels.push(Cow::Borrowed(s));
+                continue;
+            }
+            if self.lx.eat_byte(b'}').is_some() {
+                break;
+            }
             let t = self.lx.next_token()?;
             match t.tok {
                 Tok::Str(s) => self.scratch_labels.push(s),
@@ -740,7 +1032,7 @@ impl<'a> EfgReader<'a> {
             };
         }
         self.lx.string("the information set's name")?;
-        let open = self.lx.expect(&Tok::Open, "`{` before the chance outcomes")?;
+        let open = self.lx.expect_byte(b'{', &Tok::Open, "`{` before the chance outcomes")?;
         let mut outcomes: Vec<(Cow<'a, str>, Q)> = Vec::new();
         loop {
             let t = self.lx.next_token()?;
@@ -801,26 +1093,43 @@ impl<'a> EfgReader<'a> {
         Ok(k)
     }
 
-    /// `outcome ["name" { payoffs }]`: the outcome's index in `outcomes` (`None` for outcome 0) and
-    /// its name.
-    fn outcome(&mut self) -> Result<(Option<u32>, Cow<'a, str>), Error> {
+    /// `outcome ["name" { payoffs }]`: the outcome's index in `outcomes` (`None` for outcome 0), its
+    /// name, and whether this is its first definition (its payoffs are then the last row of
+    /// `payoffs`).
+    fn outcome(&mut self) -> Result<(Option<u32>, Cow<'a, str>, bool), Error> {
         let (number, npos) = self.lx.count("an outcome number")?;
         if !self.lx.at_string()? {
             if number == 0 {
-                return Ok((None, Cow::Borrowed("")));
+                return Ok((None, Cow::Borrowed(""), false));
             }
             return match self.outcome_index.get(number) {
-                Some(k) => Ok((Some(k), self.outcomes[k as usize].name.clone())),
+                Some(k) => Ok((Some(k), self.name(self.outcomes[k as usize].name), false)),
                 None => {
                     Err(self.lx.err(npos, format!("outcome {number} is used before its payoffs are given")))
                 }
             };
         }
-        let (name, _) = self.lx.string("the outcome's name")?;
-        let open = self.lx.expect(&Tok::Open, "`{` before the payoffs")?;
+        let (name, name_at) = self.lx.string("the outcome's name")?;
+        let open = self.lx.expect_byte(b'{', &Tok::Open, "`{` before the payoffs")?;
         let n = self.n;
         self.scratch.clear();
         loop {
+            if let Some(at) = self.lx.at_byte(b'}') {
+                if self.scratch.len() < n {
+                    return Err(self.lx.err(
+                        at,
+                        format!("expected {n} payoffs (one per player), found {}", self.scratch.len()),
+                    ));
+                }
+                self.lx.i = at + 1;
+                break;
+            }
+            if self.scratch.len() < n && self.lx.peeked.is_none() {
+                let (q, _) = self.lx.number("a payoff")?;
+                self.scratch.push(q);
+                self.lx.skip_comma()?;
+                continue;
+            }
             let t = self.lx.peek()?;
             if t.tok == Tok::Close {
                 let at = t.at;
@@ -846,27 +1155,44 @@ impl<'a> EfgReader<'a> {
         }
         if let Some(k) = self.outcome_index.get(number) {
             let known = &self.outcomes[k as usize];
-            let start = known.start as usize;
-            if self.payoffs[start..start + n] != self.scratch[..] {
+            let was = outcome_payoffs(&self.payoffs, &self.b, known, n);
+            if was != &self.scratch[..] {
                 return Err(self.lx.err(
                     open,
                     format!(
                         "outcome {number} has payoffs {} at line {}, but {} here",
-                        payoff_list(&self.payoffs[start..start + n]),
+                        payoff_list(was),
                         self.lx.pos(known.at).line,
                         payoff_list(&self.scratch)
                     ),
                 ));
             }
             // A repeated definition agrees with the first; the first name stays.
-            return Ok((Some(k), name));
+            return Ok((Some(k), name, false));
         }
         let k = self.outcomes.len() as u32;
         let start = self.payoffs.len() as u32;
         self.payoffs.extend_from_slice(&self.scratch);
-        self.outcomes.push(Outcome { start, name: name.clone(), at: open });
+        let span = match (&name, u32::try_from(name_at + 1), u32::try_from(name.len())) {
+            (Cow::Borrowed(_), Ok(start), Ok(len)) if len != OWNED => Name { start, len },
+            _ => {
+                self.names.push(name.to_string());
+                Name { start: self.names.len() as u32 - 1, len: OWNED }
+            }
+        };
+        self.outcomes.push(Outcome { payoffs: PayoffsAt::Table(start), name: span, at: open });
         self.outcome_index.insert(number, k);
-        Ok((Some(k), name))
+        Ok((Some(k), name, true))
+    }
+
+    /// The text of a name.
+    fn name(&self, name: Name) -> Cow<'a, str> {
+        if name.len == OWNED {
+            Cow::Owned(self.names[name.start as usize].clone())
+        } else {
+            let text: &'a str = self.lx.text;
+            Cow::Borrowed(&text[name.start as usize..(name.start + name.len) as usize])
+        }
     }
 }
 
@@ -914,6 +1240,20 @@ mod tests {
             "c \"\" 1 \"\" { \"h\" 1/3 \"h\" 2/3 } 0\nc \"\" 1 0\nt \"\" 0\nt \"\" 0\nt \"\" 0",
             "p \"\u{e9}\" 1 1 \"\" { \"a\u{a0}b\" \"b\" } 0\u{2003}t \"\" 1 \"o\" { 1e2 -.5 }\nt \"\" 1\n",
             "p \"\" 1 1 \"\" { \"a_1\" \"a\" \"a\" } 0 t \"\" 0 t \"\" 0 t \"\" 0",
+            // The byte-level fast paths and where they hand over to the general tokenizer: labels
+            // longer than the bytes looked at one by one (with and without escapes), 18- and
+            // 19-digit payoffs, 9- and 10-digit numbers, signs, words glued to numbers, non-ASCII
+            // whitespace between tokens, delimiters without spaces.
+            "p \"a node with a long label\" 1 1 \"an information set with a long label\" { \"a long action label number one\" \"short\" } 0\nt \"a leaf whose label has an escaped \\\" quote in it\" 1 \"an outcome with a long name \\\\ and a backslash\" { 123456789012345678, -123456789012345678 }\nt \"\" 2 \"nineteen\" { 1234567890123456789 +7 }\n",
+            "p\"\"1 123456789\"\"{\"a\"\"b\"}0 t\"\"1\"\"{-0,+0}t\"\"1234567890\"\"{1,2}",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0\u{a0}t\u{2003}\"\"\u{a0}1\u{a0}\"o\"\u{a0}{\u{a0}1,\u{2003}2\u{a0}}\nt \"\" 2 \"o\" { 1x 2 }",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0 t \"\" 1 \"o\" { --1 2 }",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0 t \"\" 1 \"o\" { 1 2 3 }",
+            // Outcomes first given at a leaf (kept once, by the leaf) and used again: at a leaf, at
+            // a leaf below an inner node's own outcome, at an inner node, and redefined (the same
+            // payoffs, then others), with escaped names reused.
+            "p \"\" 1 1 \"\" { \"a\" \"b\" \"c\" } 0\nt \"\" 1 \"first \\\"one\\\"\" { 1, 2 }\np \"\" 2 1 \"\" { \"x\" \"y\" \"z\" } 1\nt \"\" 1\nt \"\" 2 \"second\" { 3/2, -4 }\nt \"named\" 1 \"again\" { 1 2 }\nc \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 2\nt \"\" 2\nt \"\" 1\n",
+            "p \"\" 1 1 \"\" { \"a\" \"b\" } 0\nt \"\" 1 \"o\" { 1, 2 }\nt \"\" 1 \"o\" { 1, 3 }\n",
         ]
         .iter()
         .map(|b| format!("{head}{b}"))
@@ -934,6 +1274,36 @@ mod tests {
                 same(&s[i..]);
             }
         }
+    }
+
+    #[test]
+    fn outcomes_kept_by_their_leaf_add_up_wherever_they_are_used() {
+        let text = "EFG 2 R \"g\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"a\" \"b\" \"c\" } 0\nt \"\" 1 \"first \\\"one\\\"\" { 1, 2 }\np \"\" 2 1 \"\" { \"x\" \"y\" \"z\" } 1\nt \"\" 1\nt \"\" 2 \"second\" { 3/2, -4 }\nt \"named\" 1 \"again\" { 1 2 }\nc \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 2\nt \"\" 2\nt \"\" 1\n";
+        let tree = read(text, &ReadOptions::default()).unwrap();
+        let payoffs = |x: u32| tree.payoffs(x).iter().map(Q::to_string).collect::<Vec<_>>().join(" ");
+        let leaves: Vec<(u32, &str, &str)> = vec![
+            (1, "1 2", "first \"one\""),
+            (3, "2 4", "first \"one\""),
+            (4, "5/2 -2", "second"),
+            (5, "2 4", "named"),
+            (7, "3 -8", "second"),
+            (8, "5/2 -2", "first \"one\""),
+        ];
+        for (x, want, label) in leaves {
+            assert_eq!(payoffs(x), want, "payoffs of node {x}");
+            assert_eq!(tree.node_label(x), label, "label of node {x}");
+        }
+    }
+
+    #[test]
+    fn node_entries_are_found_again_for_messages() {
+        let text = "\u{feff}EFG 2 R \"p c t\" { \"p\" \"t\" }\np \"t\" 1 1 \"c\" { \"p\" \"c\" } 0\n  c \"\" 1 \"\" { \"t\" 1 } 0\n    t \"\" 1 \"p\" { 1 2 }\nt \"\" 0\n";
+        let starts: Vec<Option<usize>> = (0..5).map(|k| node_start(text, k)).collect();
+        let lx = Lexer::new(text);
+        let places: Vec<Option<(u32, u32)>> =
+            starts.iter().map(|at| at.map(|at| (lx.pos(at).line, lx.pos(at).col))).collect();
+        assert_eq!(places, [Some((2, 1)), Some((3, 3)), Some((4, 5)), Some((5, 1)), None]);
+        assert_eq!(node_start("EFG 2 R \"unterminated", 0), None);
     }
 
     #[test]

@@ -643,7 +643,8 @@ impl Tree {
     /// True when every information set has exactly one node (chance nodes allowed).
     #[must_use]
     pub fn is_perfect_information(&self) -> bool {
-        let decisions = self.kind.iter().filter(|&&k| k >= TAG_DECISION).count();
+        // One popcount per 64 nodes, from the bit set the builder keeps.
+        let decisions: usize = self.decision_bits.iter().map(|w| w.count_ones() as usize).sum();
         decisions == self.infosets.len()
     }
 

@@ -14,11 +14,27 @@ thread_local! {
 }
 
 /// Prints `text` on standard output, or appends it to this thread's capture buffer.
-pub fn emit(text: &str) {
-    CAPTURE.with(|c| match c.borrow_mut().as_mut() {
-        Some(buf) => buf.push_str(text),
-        None => print!("{text}"),
-    });
+///
+/// # Errors
+/// Standard output failing (a closed pipe, a full disk); `main` ends quietly on a closed pipe.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let captured = CAPTURE.with(|c| c.borrow_mut().as_mut().map(|buf| buf.push_str(text)).is_some());
+    if !captured {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// True when `e` comes from writing to a pipe whose reader has gone (`redline ... | head`).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
 }
 
 /// The buffer between the JSON writer and standard output.

@@ -221,7 +221,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             s
         }
     };
-    print!("{out}");
+    crate::output::emit(&out)?;
     for b in &broken {
         eprintln!("error: {b}");
     }

@@ -54,7 +54,7 @@ pub fn run(args: &ConvertArgs) -> Result<u8> {
         _ => bail!("{}: unknown output type (expected .ron, .json, .efg or .nfg)", out.display()),
     };
     if to_stdout {
-        print!("{text}");
+        crate::output::emit(&text)?;
     } else {
         write_atomic(out, &text)?;
     }

@@ -39,7 +39,7 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
         },
         Some(name) => {
             if let Some(text) = super::repeated::describe(name, args.format)? {
-                print!("{text}");
+                crate::output::emit(&text)?;
                 return Ok(0);
             }
             let m = library::find(name).map_err(|e| anyhow!(e))?;
@@ -91,7 +91,7 @@ pub fn run(args: &ModelsArgs) -> Result<u8> {
             }
         }
     }
-    print!("{out}");
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

@@ -191,7 +191,7 @@ pub fn solve(args: &SolveArgs, l: &Loaded) -> Result<u8> {
         Format::Json => solve_json(l, &a, &ev, &on_path, &violations, style)?,
         Format::Text => solve_text(l, &a, &ev, &on_path, &violations, style, args.quiet),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(if ev.subgame_perfect { 0 } else { 1 })
 }
 
@@ -539,7 +539,7 @@ pub fn threshold(args: &ThresholdArgs, l: &Loaded) -> Result<u8> {
             s
         }
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

@@ -171,7 +171,7 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str, method: Method) -> Resul
             s
         }
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
 }
 

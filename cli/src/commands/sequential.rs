@@ -68,7 +68,7 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str) -> Result<u8> {
                 Format::Json => approximate_json(tree, source, &behavior, regret, lambda, style)?,
                 Format::Text => approximate_text(tree, source, &behavior, regret, lambda),
             };
-            crate::output::emit(&out);
+            crate::output::emit(&out)?;
             return Ok(1);
         }
     };
@@ -77,7 +77,7 @@ pub fn run(args: &SolveArgs, tree: &Tree, source: &str) -> Result<u8> {
         Format::Json => json(tree, source, &s, &reached, args.float, style)?,
         Format::Text => text(args, tree, source, &s, &reached, style),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

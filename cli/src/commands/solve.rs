@@ -196,7 +196,7 @@ pub fn run(args: &SolveArgs) -> Result<u8> {
             s
         }
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     let code = if solution.equilibria.is_empty() { 1 } else { 0 };
     crate::output::discard((out, tree, solution, subgames));
     Ok(code)
@@ -326,6 +326,6 @@ fn run_strategic(args: &SolveArgs, g: &StrategicGame, source: &str, form: Option
             s
         }
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(if solution.equilibria.is_empty() { 1 } else { 0 })
 }

@@ -38,7 +38,7 @@ pub fn run(args: &SolveArgs, g: &StrategicGame, source: &str, parameters: String
         }
         Format::Text => text(args, g, source, &parameters, &c, style),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

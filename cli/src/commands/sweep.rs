@@ -219,7 +219,7 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
             table(&rows, "")
         }
     };
-    print!("{out}");
+    crate::output::emit(&out)?;
     if let Some(path) = &args.plot {
         let svg = if axes.len() == 1 { plot_1d(&tree, &axes[0], &points) } else { plot_2d(&axes, &points) };
         write_atomic(path, &svg)?;

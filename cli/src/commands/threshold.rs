@@ -151,7 +151,7 @@ pub fn run(args: &ThresholdArgs) -> Result<u8> {
         Format::Json => json_output(&tree, model, &analysis, &from, &to, args.decimals)?,
         Format::Text => text_output(&tree, model, &analysis, &source, &from, &to, args.decimals),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     if let Some(path) = &args.plot {
         let labels: Vec<String> = analysis
             .regions

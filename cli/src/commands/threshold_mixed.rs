@@ -40,7 +40,7 @@ pub fn run(args: &ThresholdArgs, game: &StrategicGame, source: &str) -> Result<u
         Format::Json => json_output(game, &a, &from, &to, args.decimals)?,
         Format::Text => text_output(game, &a, source, &from, &to, args.decimals),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

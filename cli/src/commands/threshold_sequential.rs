@@ -56,7 +56,7 @@ pub fn run(args: &ThresholdArgs, tree: &Tree, source: &str, model: Option<&Model
         Format::Json => json_output(tree, model, &analysis, &from, &to, args.decimals)?,
         Format::Text => text_output(tree, model, &analysis, source, &from, &to, args.decimals),
     };
-    crate::output::emit(&out);
+    crate::output::emit(&out)?;
     Ok(0)
 }
 

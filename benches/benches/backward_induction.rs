@@ -77,6 +77,8 @@ fn backward_induction<M: Measurement>(c: &mut Criterion<M>) {
     for case in CASES {
         let tree = tree_for(case);
         let n = tree.len();
+        // Built on first use by the solve; built here so the arena figure includes it.
+        let _ = tree.small_payoffs();
         eprintln!(
             "tree {}: {n} nodes, {:.1} bytes/node (arena {:.1} + solver {:.1})",
             case.label,

@@ -280,5 +280,7 @@ pub fn solver_bytes(tree: &Tree) -> usize {
 /// [`solver_bytes`], divided by the number of nodes.
 #[must_use]
 pub fn memory_per_node(tree: &Tree) -> f64 {
+    // The solve builds the tree's small-integer payoff table on first use: count it.
+    let _ = tree.small_payoffs();
     (tree.heap_bytes() + solver_bytes(tree)) as f64 / tree.len() as f64
 }

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::error::{Error, closest};
 use crate::expr::Expr;
@@ -212,8 +213,9 @@ pub struct Tree {
     action_sets: Vec<Vec<String>>,
     player_infosets: Vec<Vec<InfosetId>>,
     payoffs: Vec<Q>,
-    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]).
-    small_payoffs: Option<Box<[i32]>>,
+    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]):
+    /// built on first use, cleared whenever the payoffs change.
+    small_payoffs: OnceLock<Option<Box<[i32]>>>,
     probs: Vec<Q>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
@@ -364,7 +366,7 @@ impl Tree {
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
-            + self.small_payoffs.as_ref().map_or(0, |t| t.len() * size_of::<i32>())
+            + self.small_payoffs.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<i32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
             + strings(&self.players)
@@ -555,11 +557,12 @@ impl Tree {
     ///
     /// Solvers that only compare payoffs (backward induction and its verification) run on this table
     /// when it exists: four bytes per payoff and one machine comparison instead of `Q`'s sixteen bytes
-    /// and tag checks. It is rebuilt whenever the payoffs change ([`Tree::set_parameters`]).
+    /// and tag checks. It is built on the first call (trees that no such solver reads never pay
+    /// for it) and rebuilt after the payoffs change ([`Tree::set_parameters`]).
     #[must_use]
     #[inline]
     pub fn small_payoffs(&self) -> Option<&[i32]> {
-        self.small_payoffs.as_deref()
+        self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
     }
 
     /// True when the tree has at least one chance node.
@@ -750,10 +753,8 @@ impl Tree {
             let result = self.evaluate_from(&exprs);
             self.exprs = Some(exprs);
             // Payoffs may have been written before an evaluation failed: the table follows them.
-            self.small_payoffs = self.small_table();
+            self.small_payoffs.take();
             result?;
-        } else {
-            self.small_payoffs = self.small_table();
         }
         self.check_probabilities()
     }
@@ -895,7 +896,7 @@ impl TreeBuilder {
                 probs: Vec::new(),
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
-                small_payoffs: None,
+                small_payoffs: OnceLock::new(),
                 exprs: None,
             },
             open: Vec::new(),

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 no equilibrium of the kind asked (or `check` drift); 2 usage or input
 //! error; 3 a limit was hit; 4 an internal error (a result failed exact verification: a bug).
 
+mod alloc;
 mod args;
 mod commands;
 mod draw;
@@ -17,6 +18,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser as _};
 
 use crate::args::{Cli, Command};
+
+#[global_allocator]
+static GLOBAL: alloc::Allocator = alloc::Allocator;
 
 /// Chooses the exit code for an error by its root cause.
 fn exit_code(e: &anyhow::Error) -> u8 {

@@ -166,7 +166,7 @@ pub struct EquilibriumJson<'a> {
     pub regret: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regime: Option<String>,
-    pub ties: Vec<TieJson>,
+    pub ties: Vec<TieJson<'a>>,
 }
 
 /// The game part of the JSON output for a strategic-form game.
@@ -271,11 +271,11 @@ pub struct OutcomeJson {
 }
 
 #[derive(Serialize)]
-pub struct TieJson {
+pub struct TieJson<'a> {
     pub node: String,
-    pub player: String,
-    pub actions: Vec<String>,
-    pub chosen: String,
+    pub player: &'a str,
+    pub actions: Vec<&'a str>,
+    pub chosen: &'a str,
 }
 
 /// The game part of the JSON output.
@@ -336,9 +336,9 @@ pub fn equilibrium_json<'a>(
             let h = tree.infoset_of(t.node);
             TieJson {
                 node: t.node.to_string(),
-                player: tree.players()[tree.player_of(t.node)].clone(),
-                actions: t.actions.iter().map(|&a| tree.actions(h)[a as usize].clone()).collect(),
-                chosen: tree.actions(h)[t.chosen as usize].clone(),
+                player: &tree.players()[tree.player_of(t.node)],
+                actions: t.actions.iter().map(|&a| tree.actions(h)[a as usize].as_str()).collect(),
+                chosen: &tree.actions(h)[t.chosen as usize],
             }
         })
         .collect();

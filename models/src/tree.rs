@@ -914,6 +914,8 @@ impl TreeBuilder {
     /// estimate may be wrong either way; room that is never used is address space, not memory. A
     /// reservation the allocator refuses is skipped (the arena then grows as it is filled).
     pub fn reserve(&mut self, nodes: usize, leaves: usize) {
+        /// Bytes of label text reserved per leaf.
+        const LABEL_BYTES_HINT: usize = 8;
         let t = &mut self.tree;
         let _ = t.kind.try_reserve(nodes);
         let _ = t.parent.try_reserve(nodes);
@@ -922,6 +924,9 @@ impl TreeBuilder {
         let _ = t.payoffs.try_reserve(leaves.saturating_mul(t.players.len()));
         let _ = t.node_labels.nodes.try_reserve(leaves);
         let _ = t.node_labels.ends.try_reserve(leaves);
+        // Labels of a few bytes (`o12`): growing the text by doubling copied it and faulted in
+        // twice its pages.
+        let _ = t.node_labels.text.try_reserve(leaves.saturating_mul(LABEL_BYTES_HINT));
     }
 
     /// The payoffs of terminal node `x`, added earlier.

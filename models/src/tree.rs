@@ -213,10 +213,13 @@ pub struct Tree {
     action_sets: Vec<Vec<String>>,
     player_infosets: Vec<Vec<InfosetId>>,
     payoffs: Vec<Q>,
-    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]):
+    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::int_payoffs`]):
     /// built on first use, cleared whenever the payoffs change.
     small_payoffs: OnceLock<Option<Box<[i32]>>>,
     probs: Vec<Q>,
+    /// `probs` as integer weights over one denominator per chance node (see
+    /// [`Tree::chance_weights`]): built on first use, cleared whenever the probabilities change.
+    chance_weights: OnceLock<Option<Box<[u32]>>>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
     exprs: Option<Box<Exprs>>,
@@ -299,6 +302,24 @@ impl Iterator for DecisionNodesRev<'_> {
     }
 }
 
+/// The integer chance weights of a tree ([`Tree::chance_weights`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ChanceWeights<'a> {
+    tree: &'a Tree,
+    table: &'a [u32],
+}
+
+impl<'a> ChanceWeights<'a> {
+    /// The weights of chance node `x`, in child order; probability `k` is `of(x)[k]` over their sum.
+    #[must_use]
+    #[inline]
+    pub fn of(&self, x: NodeId) -> &'a [u32] {
+        debug_assert_eq!(self.tree.kind(x), NodeKind::Chance, "weights are asked of chance nodes only");
+        let start = self.tree.data[x as usize] as usize;
+        &self.table[start..start + self.tree.n_children(x)]
+    }
+}
+
 /// The children of a node, in action order.
 #[derive(Clone, Debug)]
 pub struct Children<'a> {
@@ -367,6 +388,7 @@ impl Tree {
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
             + self.small_payoffs.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<i32>())
+            + self.chance_weights.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<u32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
             + strings(&self.players)
@@ -562,7 +584,35 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn small_payoffs(&self) -> Option<&[i32]> {
+        if self.has_chance_nodes() {
+            return None;
+        }
+        self.int_payoffs()
+    }
+
+    /// The payoff table ([`Tree::payoff_table`]) as plain `i32`, entry for entry, when every payoff is
+    /// an integer in `i32`'s range, chance nodes or not; `None` otherwise. [`Tree::small_payoffs`] is
+    /// this table for trees without chance nodes; with chance nodes, backward induction reads it
+    /// together with [`Tree::chance_weights`] (expected values as integers over a denominator).
+    /// Built on the first call, rebuilt after the payoffs change.
+    #[must_use]
+    #[inline]
+    pub fn int_payoffs(&self) -> Option<&[i32]> {
         self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
+    }
+
+    /// The chance probabilities as integer weights, when every chance node's probabilities have a
+    /// common denominator that fits `u32` (small fractions such as `w / 12`, the common case); `None`
+    /// otherwise, and for a tree without chance nodes.
+    ///
+    /// At chance node `x` the weights are [`ChanceWeights::of`]`(x)`, in child order: probability
+    /// `k` is `weights[k] / W` with `W` the sum of the node's weights (the lcm of its probabilities'
+    /// denominators), so no denominator is stored. Built on the first call, rebuilt after the
+    /// probabilities change ([`Tree::set_parameters`]).
+    #[must_use]
+    pub fn chance_weights(&self) -> Option<ChanceWeights<'_>> {
+        let table = self.chance_weights.get_or_init(|| self.weight_table()).as_deref()?;
+        Some(ChanceWeights { tree: self, table })
     }
 
     /// True when the tree has at least one chance node.
@@ -730,13 +780,42 @@ impl Tree {
         self.evaluate()
     }
 
-    /// The payoffs as `i32` for [`Tree::small_payoffs`]: when the tree has no chance nodes and every
-    /// payoff is an integer that fits, else `None`.
+    /// The payoffs as `i32` for [`Tree::int_payoffs`]: when every payoff is an integer that fits,
+    /// else `None`.
     fn small_table(&self) -> Option<Box<[i32]>> {
-        if self.has_chance_nodes() {
+        self.payoffs.iter().map(Q::to_i32).collect()
+    }
+
+    /// The weights of [`Tree::chance_weights`]: per chance node, the lcm `L` of its probabilities'
+    /// denominators and each probability times `L`; `None` when a tree has no chance nodes, a
+    /// probability is not inline, or some `L` exceeds `u32`.
+    fn weight_table(&self) -> Option<Box<[u32]>> {
+        if !self.has_chance_nodes() {
             return None;
         }
-        self.payoffs.iter().map(Q::to_i32).collect()
+        let mut table = vec![0u32; self.probs.len()];
+        for x in 0..self.len() as NodeId {
+            if self.kind(x) != NodeKind::Chance {
+                continue;
+            }
+            let start = self.data[x as usize] as usize;
+            let probs = self.chance_probs(x);
+            let mut lcm: u64 = 1;
+            for p in probs {
+                let (_, d) = p.to_i64_ratio()?;
+                let d = d.unsigned_abs();
+                lcm = lcm.checked_div(num_integer::gcd(lcm, d))?.checked_mul(d)?;
+                if lcm > u64::from(u32::MAX) {
+                    return None;
+                }
+            }
+            for (w, p) in table[start..start + probs.len()].iter_mut().zip(probs) {
+                let (a, d) = p.to_i64_ratio()?;
+                // 0 ≤ a / d ≤ 1 (checked when the tree was built), so a · (L / d) ≤ L fits.
+                *w = u32::try_from(u64::try_from(a).ok()? * (lcm / d.unsigned_abs())).ok()?;
+            }
+        }
+        Some(table.into_boxed_slice())
     }
 
     fn lookup(&self, name: &str) -> Option<Q> {
@@ -752,8 +831,9 @@ impl Tree {
         if let Some(exprs) = self.exprs.take() {
             let result = self.evaluate_from(&exprs);
             self.exprs = Some(exprs);
-            // Payoffs may have been written before an evaluation failed: the table follows them.
+            // Payoffs may have been written before an evaluation failed: the tables follow them.
             self.small_payoffs.take();
+            self.chance_weights.take();
             result?;
         }
         self.check_probabilities()
@@ -897,6 +977,7 @@ impl TreeBuilder {
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
                 small_payoffs: OnceLock::new(),
+                chance_weights: OnceLock::new(),
                 exprs: None,
             },
             open: Vec::new(),
@@ -1404,6 +1485,34 @@ mod tests {
         let c = b.finish().unwrap();
         assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
         assert!(!t.has_chance_nodes());
+        // ... but the integer table of the chance solvers is there.
+        assert_eq!(c.int_payoffs(), Some(&[1, 2][..]));
+    }
+
+    #[test]
+    fn chance_weights_are_probabilities_over_a_common_denominator() {
+        let chance = |probs: &[&str]| {
+            let mut b = TreeBuilder::new("C", vec!["A".into()]);
+            b.chance(
+                probs.iter().enumerate().map(|(k, p)| (format!("o{k}"), Expr::parse(p).unwrap())).collect(),
+            )
+            .unwrap();
+            for k in 0..probs.len() {
+                b.terminal_values(&[Q::from_int(k as i64)]).unwrap();
+            }
+            b.finish().unwrap()
+        };
+        let t = chance(&["1/6", "1/2", "0", "1/3"]);
+        let w = t.chance_weights().unwrap();
+        assert_eq!(w.of(0), &[1, 3, 0, 2]);
+        for (p, &k) in t.chance_probs(0).iter().zip(w.of(0)) {
+            assert_eq!(*p, Q::ratio(i64::from(k), 6).unwrap());
+        }
+        assert_eq!(chance(&["1"]).chance_weights().unwrap().of(0), &[1]);
+        // A common denominator beyond u32: 1/65537 and 1/65539 are coprime (lcm about 2^32.0).
+        let big = chance(&["1/65537", "1/65539", "1 - 1/65537 - 1/65539"]);
+        assert!(big.chance_weights().is_none());
+        assert!(entry().chance_weights().is_none(), "no chance nodes");
     }
 
     #[test]

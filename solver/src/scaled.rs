@@ -1,0 +1,246 @@
+//! Exact values of perfect-information trees with chance nodes as machine integers: every value is a
+//! numerator per player over one positive denominator per node, in `i64`.
+//!
+//! Used by backward induction ([`crate::backward_induction`]) and its verification
+//! ([`crate::verify`]) when every payoff is a small integer ([`Tree::int_payoffs`]) and every chance
+//! node's probabilities are integer weights over a small common denominator
+//! ([`Tree::chance_weights`]). A leaf's value is its row of the `i32` table over denominator 1; a
+//! chance node's value is a row `[denominator, numerator_0, …, numerator_{n-1}]` of [`Rows`]. Values are
+//! not reduced (except when a denominator grows past [`REDUCE_ABOVE`]), so two representations of a
+//! number may differ; every comparison is exact, by cross-multiplication in `i128` ([`Frac`]), which
+//! cannot overflow for `i64` operands. The arithmetic at chance nodes is checked: a result that does
+//! not fit `i64` is [`Overflow`], and the caller then falls back to the exact [`Q`] path, so an overflow
+//! costs time, never a wrong answer.
+
+use std::cmp::Ordering;
+
+use redline_models::number::Q;
+use redline_models::tree::{ChanceWeights, NodeId, Tree};
+
+/// Flags a value reference as a computed (chance-node) row rather than a leaf row, as in
+/// [`crate::backward_induction`] and [`crate::verify`].
+pub(crate) const COMPUTED: u32 = 1 << 31;
+
+/// A chance node's denominator above which its row is reduced to lowest terms (one gcd per player),
+/// so that long chains of chance nodes do not overflow when their values have small denominators.
+/// Below it rows are left as computed: reducing costs more than the cross-multiplications it saves.
+pub(crate) const REDUCE_ABOVE: i64 = 1 << 24;
+
+/// An intermediate value at a chance node did not fit `i64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Overflow;
+
+/// The rational `num / den` with `den > 0`, not necessarily in lowest terms. Equality and order are
+/// those of the rational numbers (`1/2 == 2/4`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frac {
+    pub(crate) num: i64,
+    pub(crate) den: i64,
+}
+
+impl Frac {
+    /// The exact value as a [`Q`] (in lowest terms).
+    pub(crate) fn to_q(self) -> Q {
+        Q::ratio(self.num, self.den).expect("denominators are positive")
+    }
+}
+
+impl Ord for Frac {
+    #[inline(always)]
+    fn cmp(&self, other: &Frac) -> Ordering {
+        // |num| < 2^63 and 0 < den < 2^63: each product is below 2^126 in magnitude.
+        (i128::from(self.num) * i128::from(other.den)).cmp(&(i128::from(other.num) * i128::from(self.den)))
+    }
+}
+
+impl PartialOrd for Frac {
+    #[inline(always)]
+    fn partial_cmp(&self, other: &Frac) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Frac {
+    #[inline(always)]
+    fn eq(&self, other: &Frac) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Frac {}
+
+/// The leaf table and the computed rows of a tree's values, addressed by value references (a leaf
+/// row, or [`COMPUTED`] | a computed row).
+pub(crate) struct Rows<'t> {
+    n: usize,
+    leaves: &'t [i32],
+    weights: ChanceWeights<'t>,
+    /// Computed rows, `n + 1` entries each: the denominator, then one numerator per player.
+    pub(crate) rows: Vec<i64>,
+}
+
+impl<'t> Rows<'t> {
+    /// The rows of `tree` when its payoffs and probabilities allow (see the module documentation),
+    /// with `rows` (contents ignored, capacity reused) as the buffer for computed rows.
+    pub(crate) fn new(tree: &'t Tree, mut rows: Vec<i64>) -> Option<Rows<'t>> {
+        let leaves = tree.int_payoffs()?;
+        let weights = tree.chance_weights()?;
+        rows.clear();
+        Some(Rows { n: tree.n_players(), leaves, weights, rows })
+    }
+
+    /// Player `i`'s value in the row reference `r` names.
+    #[inline(always)]
+    pub(crate) fn at(&self, r: u32, i: usize) -> Frac {
+        let n = self.n;
+        if r & COMPUTED == 0 {
+            Frac { num: i64::from(self.leaves[r as usize * n + i]), den: 1 }
+        } else {
+            let base = (r & !COMPUTED) as usize * (n + 1);
+            Frac { num: self.rows[base + 1 + i], den: self.rows[base] }
+        }
+    }
+
+    /// The denominator of the row `r` names.
+    #[inline(always)]
+    fn den(&self, r: u32) -> i64 {
+        if r & COMPUTED == 0 { 1 } else { self.rows[(r & !COMPUTED) as usize * (self.n + 1)] }
+    }
+
+    /// The row `r` names, exactly, in lowest terms.
+    pub(crate) fn payoffs(&self, r: u32) -> Vec<Q> {
+        (0..self.n).map(|i| self.at(r, i).to_q()).collect()
+    }
+
+    /// Computes the expected row of chance node `x`, whose children's value references are `refs[c]`,
+    /// into computed row `dst` (a new row when `None`); returns its value reference.
+    ///
+    /// With weights `w_k` summing to `W` and child values `n_k / d_k`, the row is
+    /// `(Σ_k w_k · n_k · (L / d_k)) / (W · L)` with `L = lcm(d_k)` (no gcd at all when the children
+    /// share a denominator, integer values in particular).
+    ///
+    /// # Errors
+    /// [`Overflow`] when the denominator or a numerator does not fit `i64` (the rows are then in an
+    /// unspecified state).
+    pub(crate) fn chance(
+        &mut self,
+        tree: &Tree,
+        x: NodeId,
+        refs: &[u32],
+        dst: Option<usize>,
+    ) -> Result<u32, Overflow> {
+        let n = self.n;
+        let weights = self.weights.of(x);
+        let mut children = tree.children(x);
+        let first = children.next().expect("a chance node has at least one outcome");
+        let mut lcm = self.den(refs[first as usize]);
+        for c in children {
+            let d = self.den(refs[c as usize]);
+            if d != lcm {
+                let g = num_integer::gcd(lcm, d);
+                lcm = (lcm / g).checked_mul(d).ok_or(Overflow)?;
+            }
+        }
+        let total: i64 = weights.iter().map(|&w| i64::from(w)).sum();
+        let mut den = total.checked_mul(lcm).ok_or(Overflow)?;
+        let row = match dst {
+            Some(row) => row,
+            None => {
+                let row = self.rows.len() / (n + 1);
+                self.rows.resize((row + 1) * (n + 1), 0);
+                row
+            }
+        };
+        let base = row * (n + 1);
+        for i in 0..n {
+            let mut acc: i128 = 0;
+            for (c, &w) in tree.children(x).zip(weights) {
+                let v = self.at(refs[c as usize], i);
+                // |num| < 2^63 and L / d < 2^63: the scaled numerator is below 2^126.
+                let scaled = if v.den == lcm {
+                    i128::from(v.num)
+                } else {
+                    i128::from(v.num) * i128::from(lcm / v.den)
+                };
+                acc = scaled.checked_mul(i128::from(w)).and_then(|t| acc.checked_add(t)).ok_or(Overflow)?;
+            }
+            self.rows[base + 1 + i] = i64::try_from(acc).map_err(|_| Overflow)?;
+        }
+        if den > REDUCE_ABOVE {
+            let g = self.rows[base + 1..base + 1 + n].iter().fold(den, |g, &v| num_integer::gcd(g, v));
+            // g > 0 divides den and every numerator; i64::MIN numerators have g ≤ 2^62 here.
+            for v in &mut self.rows[base + 1..base + 1 + n] {
+                *v /= g;
+            }
+            den /= g;
+        }
+        self.rows[base] = den;
+        Ok(COMPUTED | row as u32)
+    }
+}
+
+/// A perfect-information tree with chance nodes for tests, shaped by `bytes` (read cyclically): about
+/// `size` nodes in pre-order, each internal node a chance node (integer weights in `0..=4` over their
+/// sum, so some probabilities are 0) or a decision node of a random player, with 1 to 3 children, and
+/// integer payoffs in `-3..=3` (so that ties are common).
+#[cfg(test)]
+pub(crate) fn random_chance_tree(bytes: &[u8], size: usize, n_players: usize) -> Tree {
+    use redline_models::expr::Expr;
+    use redline_models::tree::TreeBuilder;
+    let mut next = {
+        let mut k = 0usize;
+        move || {
+            let b = if bytes.is_empty() { 0 } else { bytes[k % bytes.len()] };
+            k += 1;
+            // Mixed with the position, so a short input still gives varied shapes.
+            b.wrapping_add((k as u8).wrapping_mul(37))
+        }
+    };
+    let players = (0..n_players).map(|i| format!("P{i}")).collect();
+    let mut b = TreeBuilder::new("random", players);
+    let lists: Vec<_> = (1..=3)
+        .map(|k| b.actions(&(0..k).map(|a| format!("a{a}")).collect::<Vec<_>>()).expect("distinct labels"))
+        .collect();
+    let mut stack = vec![size.max(1)];
+    while let Some(budget) = stack.pop() {
+        let k = 1 + usize::from(next() % 3);
+        if budget <= k {
+            let row: Vec<Q> = (0..n_players).map(|_| Q::from_int(i64::from(next() % 7) - 3)).collect();
+            b.terminal_values(&row).expect("one payoff per player");
+            continue;
+        }
+        if next() % 3 == 0 {
+            let mut w: Vec<i64> = (0..k).map(|_| i64::from(next() % 5)).collect();
+            if w.iter().all(|&x| x == 0) {
+                w[0] = 1;
+            }
+            let total: i64 = w.iter().sum();
+            let outs = w
+                .iter()
+                .enumerate()
+                .map(|(j, &x)| (format!("o{j}"), Expr::number(Q::ratio(x, total).unwrap())));
+            b.chance(outs.collect()).expect("valid outcomes");
+        } else {
+            b.decision_new(usize::from(next()) % n_players, lists[k - 1]).expect("the player exists");
+        }
+        let share = (budget - 1) / k;
+        stack.extend(std::iter::repeat_n(share, k));
+    }
+    b.finish().expect("a complete tree")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Frac's order is the rationals' order.
+        #[test]
+        fn frac_orders_like_q(a in any::<i64>(), b in 1..i64::MAX, c in any::<i64>(), d in 1..i64::MAX) {
+            let (x, y) = (Frac { num: a, den: b }, Frac { num: c, den: d });
+            prop_assert_eq!(x.cmp(&y), x.to_q().cmp(&y.to_q()));
+            prop_assert_eq!(x == y, x.to_q() == y.to_q());
+        }
+    }
+}

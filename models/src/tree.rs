@@ -207,19 +207,24 @@ pub struct Tree {
     end: Vec<NodeId>,
     /// Bit `x % 64` of word `x / 64` is set when node `x` is a decision node.
     decision_bits: Vec<u64>,
+    /// The same for decision and chance nodes (every node but the leaves).
+    internal_bits: Vec<u64>,
     data: Vec<u32>,
     n_children: Vec<u32>,
     infosets: Vec<Infoset>,
     action_sets: Vec<Vec<String>>,
     player_infosets: Vec<Vec<InfosetId>>,
     payoffs: Vec<Q>,
-    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::int_payoffs`]):
+    /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]):
     /// built on first use, cleared whenever the payoffs change.
     small_payoffs: OnceLock<Option<Box<[i32]>>>,
     probs: Vec<Q>,
     /// `probs` as integer weights over one denominator per chance node (see
     /// [`Tree::chance_weights`]): built on first use, cleared whenever the probabilities change.
     chance_weights: OnceLock<Option<Box<[u32]>>>,
+    /// Whether every payoff is a `Q` stored inline ([`Tree::inline_payoffs`]): found on first use,
+    /// cleared whenever the payoffs change.
+    inline_payoffs: OnceLock<bool>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
     exprs: Option<Box<Exprs>>,
@@ -382,7 +387,7 @@ impl Tree {
         let per_node = size_of::<u8>() + 3 * size_of::<NodeId>() + size_of::<u32>();
         let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
         n * per_node
-            + self.decision_bits.len() * size_of::<u64>()
+            + (self.decision_bits.len() + self.internal_bits.len()) * size_of::<u64>()
             + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
@@ -519,6 +524,17 @@ impl Tree {
         DecisionNodesRev { bits: &self.decision_bits, word, current: self.decision_bits[word] & keep }
     }
 
+    /// The decision and chance nodes `x ≤ from` (every node but the leaves), in decreasing order, from a
+    /// bit set as [`Tree::decision_nodes_rev`].
+    #[must_use]
+    #[inline]
+    pub fn internal_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
+        let from = (from as usize).min(self.len().saturating_sub(1));
+        let word = from / 64;
+        let keep = u64::MAX >> (63 - from % 64);
+        DecisionNodesRev { bits: &self.internal_bits, word, current: self.internal_bits[word] & keep }
+    }
+
     /// All information sets; index them with [`InfosetId`].
     #[must_use]
     pub fn infosets(&self) -> &[Infoset] {
@@ -584,21 +600,17 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn small_payoffs(&self) -> Option<&[i32]> {
-        if self.has_chance_nodes() {
-            return None;
-        }
-        self.int_payoffs()
+        self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
     }
 
-    /// The payoff table ([`Tree::payoff_table`]) as plain `i32`, entry for entry, when every payoff is
-    /// an integer in `i32`'s range, chance nodes or not; `None` otherwise. [`Tree::small_payoffs`] is
-    /// this table for trees without chance nodes; with chance nodes, backward induction reads it
-    /// together with [`Tree::chance_weights`] (expected values as integers over a denominator).
-    /// Built on the first call, rebuilt after the payoffs change.
+    /// True when every payoff is stored inline in its [`Q`] (numerator and denominator in `i64`, see
+    /// [`Q::to_i64_ratio`]): backward induction on trees with chance nodes then reads the payoff table
+    /// as machine integers, together with [`Tree::chance_weights`]. Found on the first call, again
+    /// after the payoffs change.
     #[must_use]
     #[inline]
-    pub fn int_payoffs(&self) -> Option<&[i32]> {
-        self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
+    pub fn inline_payoffs(&self) -> bool {
+        *self.inline_payoffs.get_or_init(|| self.payoffs.iter().all(|q| q.to_i64_ratio().is_some()))
     }
 
     /// The chance probabilities as integer weights, when every chance node's probabilities have a
@@ -780,9 +792,12 @@ impl Tree {
         self.evaluate()
     }
 
-    /// The payoffs as `i32` for [`Tree::int_payoffs`]: when every payoff is an integer that fits,
-    /// else `None`.
+    /// The payoffs as `i32` for [`Tree::small_payoffs`]: when the tree has no chance nodes and every
+    /// payoff is an integer that fits, else `None`.
     fn small_table(&self) -> Option<Box<[i32]>> {
+        if self.has_chance_nodes() {
+            return None;
+        }
         self.payoffs.iter().map(Q::to_i32).collect()
     }
 
@@ -833,6 +848,7 @@ impl Tree {
             self.exprs = Some(exprs);
             // Payoffs may have been written before an evaluation failed: the tables follow them.
             self.small_payoffs.take();
+            self.inline_payoffs.take();
             self.chance_weights.take();
             result?;
         }
@@ -967,6 +983,7 @@ impl TreeBuilder {
                 parent: Vec::new(),
                 end: Vec::new(),
                 decision_bits: Vec::new(),
+                internal_bits: Vec::new(),
                 data: Vec::new(),
                 n_children: Vec::new(),
                 infosets: Vec::new(),
@@ -978,6 +995,7 @@ impl TreeBuilder {
                 node_labels: NodeLabels::default(),
                 small_payoffs: OnceLock::new(),
                 chance_weights: OnceLock::new(),
+                inline_payoffs: OnceLock::new(),
                 exprs: None,
             },
             open: Vec::new(),
@@ -1347,6 +1365,11 @@ impl TreeBuilder {
             *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag >= TAG_DECISION) << b);
         }
         self.tree.decision_bits = bits;
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
+            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag != TAG_TERMINAL) << b);
+        }
+        self.tree.internal_bits = bits;
         self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];
@@ -1485,8 +1508,7 @@ mod tests {
         let c = b.finish().unwrap();
         assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
         assert!(!t.has_chance_nodes());
-        // ... but the integer table of the chance solvers is there.
-        assert_eq!(c.int_payoffs(), Some(&[1, 2][..]));
+        assert!(c.inline_payoffs() && t.inline_payoffs());
     }
 
     #[test]
@@ -1536,6 +1558,29 @@ mod tests {
         let mut leaf = leaf;
         leaf.terminal_values(&[q("1")]).unwrap();
         assert_eq!(leaf.finish().unwrap().decision_nodes_rev(0).count(), 0);
+    }
+
+    #[test]
+    fn internal_nodes_rev_matches_the_kinds() {
+        // A chain of 150 internal nodes, every third a chance node, each with a leaf first.
+        let mut b = TreeBuilder::new("Chain", vec!["A".into(), "B".into()]);
+        let acts = b.actions(&["stop", "go"]).unwrap();
+        let half = || Expr::parse("1/2").unwrap();
+        for k in 0..150 {
+            if k % 3 == 0 {
+                b.chance(vec![("h".into(), half()), ("t".into(), half())]).unwrap();
+            } else {
+                b.decision_new(k % 2, acts).unwrap();
+            }
+            b.terminal_values(&[q("0"), q("0")]).unwrap();
+        }
+        b.terminal_values(&[q("1"), q("1")]).unwrap();
+        let t = b.finish().unwrap();
+        for from in [0, 1, 62, 63, 64, 65, 127, 128, 200, 299, 300, 5000] {
+            let want: Vec<NodeId> =
+                (0..=from.min(300)).rev().filter(|&x| t.kind(x) != NodeKind::Terminal).collect();
+            assert_eq!(t.internal_nodes_rev(from).collect::<Vec<_>>(), want, "from {from}");
+        }
     }
 
     #[test]

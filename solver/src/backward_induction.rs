@@ -175,7 +175,8 @@ impl<'t> Engine<'t> {
     fn chance_value_scaled(&mut self, x: NodeId) -> Result<(), Overflow> {
         let dst = if self.fresh { None } else { Some((self.val[x as usize] & !COMPUTED) as usize) };
         let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
-        self.val[x as usize] = rows.chance(self.tree, x, &self.val, dst)?;
+        let (t, val) = (self.tree, &self.val);
+        self.val[x as usize] = rows.chance(t, x, |c| scaled::child_ref(t, val, c), dst)?;
         Ok(())
     }
 
@@ -261,7 +262,8 @@ impl<'t> Engine<'t> {
         let first = children.next().expect("a decision node has at least one action");
         // The incumbent is kept as its value reference, so each further child costs one exact
         // comparison and no lookups of the best.
-        let mut best_ref = self.val[first as usize];
+        // Leaves are read in place (sweeps of `MODE_SCALED` do not store them in `val`).
+        let mut best_ref = scaled::child_ref(t, &self.val, first);
         let mut vb = key(best_ref, i);
         let mut best_k = 0u32;
         let mut mask = 1u64;
@@ -269,7 +271,7 @@ impl<'t> Engine<'t> {
         let mut k = 0u32;
         for c in children {
             k += 1;
-            let r = self.val[c as usize];
+            let r = scaled::child_ref(t, &self.val, c);
             let bit = if k < 64 { 1u64 << k } else { 0 };
             let vc = key(r, i);
             // Payoff comparisons are as unpredictable as the payoffs, so the update is written as
@@ -337,8 +339,8 @@ impl<'t> Engine<'t> {
         match (self.mode, first) {
             (MODE_I32, true) => Ok(self.sweep_small_first(from)),
             (MODE_I32, false) => self.sweep_with::<false, MODE_I32>(from),
-            (MODE_SCALED, true) => self.sweep_with::<true, MODE_SCALED>(from),
-            (MODE_SCALED, false) => self.sweep_with::<false, MODE_SCALED>(from),
+            (MODE_SCALED, true) => self.sweep_scaled::<true>(from),
+            (MODE_SCALED, false) => self.sweep_scaled::<false>(from),
             (_, true) => self.sweep_with::<true, MODE_Q>(from),
             (_, false) => self.sweep_with::<false, MODE_Q>(from),
         }
@@ -350,23 +352,38 @@ impl<'t> Engine<'t> {
         &mut self,
         from: usize,
     ) -> Result<Vec<TieMask>, Overflow> {
+        debug_assert!(MODE != MODE_SCALED, "MODE_SCALED has its own sweep");
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
             match t.view(x) {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
-                NodeView::Chance => {
-                    if MODE == MODE_SCALED {
-                        self.chance_value_scaled(x)?;
-                    } else {
-                        self.chance_value(x);
-                    }
-                }
+                NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
                     if let Some(mask) = self.decide::<FIRST, MODE>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }
+            }
+        }
+        self.fresh = false;
+        Ok(ties)
+    }
+
+    /// [`Engine::sweep`] for `MODE_SCALED`: internal nodes only, from the tree's bit set (leaves are
+    /// read in place, see [`scaled::child_ref`]).
+    fn sweep_scaled<const FIRST: bool>(&mut self, from: usize) -> Result<Vec<TieMask>, Overflow> {
+        let t = self.tree;
+        let mut ties = Vec::new();
+        for x in t.internal_nodes_rev(from as NodeId) {
+            match t.view(x) {
+                NodeView::Decision { player, infoset } => {
+                    if let Some(mask) = self.decide::<FIRST, MODE_SCALED>(x, player, infoset) {
+                        ties.push((x, mask));
+                    }
+                }
+                NodeView::Chance => self.chance_value_scaled(x)?,
+                NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
             }
         }
         self.fresh = false;

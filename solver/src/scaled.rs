@@ -2,10 +2,11 @@
 //! numerator per player over one positive denominator per node, in `i64`.
 //!
 //! Used by backward induction ([`crate::backward_induction`]) and its verification
-//! ([`crate::verify`]) when every payoff is a small integer ([`Tree::int_payoffs`]) and every chance
-//! node's probabilities are integer weights over a small common denominator
-//! ([`Tree::chance_weights`]). A leaf's value is its row of the `i32` table over denominator 1; a
-//! chance node's value is a row `[denominator, numerator_0, …, numerator_{n-1}]` of [`Rows`]. Values are
+//! ([`crate::verify`]) when every payoff is stored inline in its [`Q`] ([`Tree::inline_payoffs`]:
+//! numerator and denominator in `i64`, small integers in particular) and every chance node's
+//! probabilities are integer weights over a small common denominator ([`Tree::chance_weights`]). A
+//! leaf's value is read from the tree's payoff table as it is stored (no copy); a chance node's value
+//! is a row `[numerator_0, denominator_0, …, numerator_{n-1}, denominator_{n-1}]` of [`Rows`]. Values are
 //! not reduced (except when a denominator grows past [`REDUCE_ABOVE`]), so two representations of a
 //! number may differ; every comparison is exact, by cross-multiplication in `i128` ([`Frac`]), which
 //! cannot overflow for `i64` operands. The arithmetic at chance nodes is checked: a result that does
@@ -15,11 +16,19 @@
 use std::cmp::Ordering;
 
 use redline_models::number::Q;
-use redline_models::tree::{ChanceWeights, NodeId, Tree};
+use redline_models::tree::{ChanceWeights, NodeId, NodeKind, Tree};
 
 /// Flags a value reference as a computed (chance-node) row rather than a leaf row, as in
 /// [`crate::backward_induction`] and [`crate::verify`].
 pub(crate) const COMPUTED: u32 = 1 << 31;
+
+/// The value reference of child `c` when `refs` holds those of internal nodes only: its row when it
+/// is a leaf, else `refs[c]`, chosen by a mask rather than a branch on the child's kind.
+#[inline(always)]
+pub(crate) fn child_ref(tree: &Tree, refs: &[u32], c: NodeId) -> u32 {
+    let leaf = u32::from(tree.kind(c) == NodeKind::Terminal).wrapping_neg();
+    (tree.leaf_row(c) & leaf) | (refs[c as usize] & !leaf)
+}
 
 /// A chance node's denominator above which its row is reduced to lowest terms (one gcd per player),
 /// so that long chains of chance nodes do not overflow when their values have small denominators.
@@ -73,9 +82,10 @@ impl Eq for Frac {}
 /// row, or [`COMPUTED`] | a computed row).
 pub(crate) struct Rows<'t> {
     n: usize,
-    leaves: &'t [i32],
+    leaves: &'t [Q],
     weights: ChanceWeights<'t>,
-    /// Computed rows, `n + 1` entries each: the denominator, then one numerator per player.
+    /// Computed rows, `2 n` entries each: a numerator and a positive denominator per player. Row 0
+    /// is a placeholder, so that [`Rows::at`] can read a computed row whatever the reference.
     pub(crate) rows: Vec<i64>,
 }
 
@@ -83,28 +93,32 @@ impl<'t> Rows<'t> {
     /// The rows of `tree` when its payoffs and probabilities allow (see the module documentation),
     /// with `rows` (contents ignored, capacity reused) as the buffer for computed rows.
     pub(crate) fn new(tree: &'t Tree, mut rows: Vec<i64>) -> Option<Rows<'t>> {
-        let leaves = tree.int_payoffs()?;
+        if !tree.inline_payoffs() {
+            return None;
+        }
         let weights = tree.chance_weights()?;
+        let n = tree.n_players();
         rows.clear();
-        Some(Rows { n: tree.n_players(), leaves, weights, rows })
+        for _ in 0..n {
+            rows.extend([0, 1]);
+        }
+        Some(Rows { n, leaves: tree.payoff_table(), weights, rows })
     }
 
     /// Player `i`'s value in the row reference `r` names.
+    ///
+    /// Both a leaf entry and a computed entry are read and one is selected, rather than a branch on
+    /// the kind of reference, whose outcome is as unpredictable as the tree's shape.
     #[inline(always)]
     pub(crate) fn at(&self, r: u32, i: usize) -> Frac {
         let n = self.n;
-        if r & COMPUTED == 0 {
-            Frac { num: i64::from(self.leaves[r as usize * n + i]), den: 1 }
-        } else {
-            let base = (r & !COMPUTED) as usize * (n + 1);
-            Frac { num: self.rows[base + 1 + i], den: self.rows[base] }
-        }
-    }
-
-    /// The denominator of the row `r` names.
-    #[inline(always)]
-    fn den(&self, r: u32) -> i64 {
-        if r & COMPUTED == 0 { 1 } else { self.rows[(r & !COMPUTED) as usize * (self.n + 1)] }
+        let computed = r & COMPUTED != 0;
+        let leaf = if computed { 0 } else { r as usize * n + i };
+        let at = if computed { (r & !COMPUTED) as usize * 2 * n + 2 * i } else { 0 };
+        // Every payoff is inline (checked in `new`): the fallback is never taken.
+        let (ln, ld) = self.leaves[leaf].to_i64_ratio().unwrap_or((0, 1));
+        let (cn, cd) = (self.rows[at], self.rows[at + 1]);
+        Frac { num: if computed { cn } else { ln }, den: if computed { cd } else { ld } }
     }
 
     /// The row `r` names, exactly, in lowest terms.
@@ -112,50 +126,48 @@ impl<'t> Rows<'t> {
         (0..self.n).map(|i| self.at(r, i).to_q()).collect()
     }
 
-    /// Computes the expected row of chance node `x`, whose children's value references are `refs[c]`,
+    /// Computes the expected row of chance node `x`, whose children's value references are `child(c)`,
     /// into computed row `dst` (a new row when `None`); returns its value reference.
     ///
-    /// With weights `w_k` summing to `W` and child values `n_k / d_k`, the row is
-    /// `(Σ_k w_k · n_k · (L / d_k)) / (W · L)` with `L = lcm(d_k)` (no gcd at all when the children
-    /// share a denominator, integer values in particular).
+    /// With weights `w_k` summing to `W` and player `i`'s child values `n_k / d_k`, player `i`'s entry
+    /// is `(Σ_k w_k · n_k · (L / d_k)) / (W · L)` with `L = lcm(d_k)` (no gcd and no division at all
+    /// when the children share a denominator, integer values in particular).
     ///
     /// # Errors
-    /// [`Overflow`] when the denominator or a numerator does not fit `i64` (the rows are then in an
+    /// [`Overflow`] when a denominator or a numerator does not fit `i64` (the rows are then in an
     /// unspecified state).
     pub(crate) fn chance(
         &mut self,
         tree: &Tree,
         x: NodeId,
-        refs: &[u32],
+        child: impl Fn(NodeId) -> u32,
         dst: Option<usize>,
     ) -> Result<u32, Overflow> {
         let n = self.n;
         let weights = self.weights.of(x);
-        let mut children = tree.children(x);
-        let first = children.next().expect("a chance node has at least one outcome");
-        let mut lcm = self.den(refs[first as usize]);
-        for c in children {
-            let d = self.den(refs[c as usize]);
-            if d != lcm {
-                let g = num_integer::gcd(lcm, d);
-                lcm = (lcm / g).checked_mul(d).ok_or(Overflow)?;
-            }
-        }
         let total: i64 = weights.iter().map(|&w| i64::from(w)).sum();
-        let mut den = total.checked_mul(lcm).ok_or(Overflow)?;
         let row = match dst {
             Some(row) => row,
             None => {
-                let row = self.rows.len() / (n + 1);
-                self.rows.resize((row + 1) * (n + 1), 0);
+                let row = self.rows.len() / (2 * n);
+                self.rows.resize((row + 1) * 2 * n, 0);
                 row
             }
         };
-        let base = row * (n + 1);
         for i in 0..n {
+            let mut children = tree.children(x);
+            let first = children.next().expect("a chance node has at least one outcome");
+            let mut lcm = self.at(child(first), i).den;
+            for c in children {
+                let d = self.at(child(c), i).den;
+                if d != lcm {
+                    let g = num_integer::gcd(lcm, d);
+                    lcm = (lcm / g).checked_mul(d).ok_or(Overflow)?;
+                }
+            }
             let mut acc: i128 = 0;
             for (c, &w) in tree.children(x).zip(weights) {
-                let v = self.at(refs[c as usize], i);
+                let v = self.at(child(c), i);
                 // |num| < 2^63 and L / d < 2^63: the scaled numerator is below 2^126.
                 let scaled = if v.den == lcm {
                     i128::from(v.num)
@@ -164,25 +176,22 @@ impl<'t> Rows<'t> {
                 };
                 acc = scaled.checked_mul(i128::from(w)).and_then(|t| acc.checked_add(t)).ok_or(Overflow)?;
             }
-            self.rows[base + 1 + i] = i64::try_from(acc).map_err(|_| Overflow)?;
-        }
-        if den > REDUCE_ABOVE {
-            let g = self.rows[base + 1..base + 1 + n].iter().fold(den, |g, &v| num_integer::gcd(g, v));
-            // g > 0 divides den and every numerator; i64::MIN numerators have g ≤ 2^62 here.
-            for v in &mut self.rows[base + 1..base + 1 + n] {
-                *v /= g;
+            let mut num = i64::try_from(acc).map_err(|_| Overflow)?;
+            let mut den = total.checked_mul(lcm).ok_or(Overflow)?;
+            if den > REDUCE_ABOVE {
+                // g > 0 divides both (gcd(i64::MIN, den) is at most 2^62, den being below 2^63).
+                let g = num_integer::gcd(num, den);
+                num /= g;
+                den /= g;
             }
-            den /= g;
+            let at = row * 2 * n + 2 * i;
+            self.rows[at] = num;
+            self.rows[at + 1] = den;
         }
-        self.rows[base] = den;
         Ok(COMPUTED | row as u32)
     }
 }
 
-/// A perfect-information tree with chance nodes for tests, shaped by `bytes` (read cyclically): about
-/// `size` nodes in pre-order, each internal node a chance node (integer weights in `0..=4` over their
-/// sum, so some probabilities are 0) or a decision node of a random player, with 1 to 3 children, and
-/// integer payoffs in `-3..=3` (so that ties are common).
 #[cfg(test)]
 pub(crate) fn random_chance_tree(bytes: &[u8], size: usize, n_players: usize) -> Tree {
     use redline_models::expr::Expr;

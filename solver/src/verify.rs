@@ -175,21 +175,22 @@ fn scaled_regret(
     }
     let mut regret = Q::zero();
     let mut at = None;
-    for x in (0..tree.len() as NodeId).rev() {
+    // Internal nodes only; leaves are read in place.
+    for x in tree.internal_nodes_rev(tree.len() as NodeId - 1) {
         refs[x as usize] = match tree.view(x) {
-            NodeView::Terminal { row } => row,
+            NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
             // The new row follows the rows of the children it reads.
-            NodeView::Chance => rows.chance(tree, x, &refs, None)?,
+            NodeView::Chance => rows.chance(tree, x, |c| scaled::child_ref(tree, &refs, c), None)?,
             NodeView::Decision { player: i, infoset } => {
                 let k = pure[infoset as usize];
                 let mut children = tree.children(x);
                 let first = children.next().expect("a decision node has at least one action");
-                let mut chosen = refs[first as usize];
+                let mut chosen = scaled::child_ref(tree, &refs, first);
                 let mut best: Frac = rows.at(chosen, i);
                 let mut a = 0;
                 for c in children {
                     a += 1;
-                    let r = refs[c as usize];
+                    let r = scaled::child_ref(tree, &refs, c);
                     chosen = if a == k { r } else { chosen };
                     let v = rows.at(r, i);
                     best = if v > best { v } else { best };
@@ -207,7 +208,7 @@ fn scaled_regret(
             }
         };
     }
-    Ok(Check { regret, node: at, payoffs: rows.payoffs(refs[0]) })
+    Ok(Check { regret, node: at, payoffs: rows.payoffs(scaled::child_ref(tree, &refs, 0)) })
 }
 
 /// [`perfect_information_regret_with`] for a tree without chance nodes whose payoffs are all small

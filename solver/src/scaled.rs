@@ -214,7 +214,13 @@ pub(crate) fn random_chance_tree(bytes: &[u8], size: usize, n_players: usize) ->
     while let Some(budget) = stack.pop() {
         let k = 1 + usize::from(next() % 3);
         if budget <= k {
-            let row: Vec<Q> = (0..n_players).map(|_| Q::from_int(i64::from(next() % 7) - 3)).collect();
+            // Integers mostly, some halves and thirds (leaf entries with their own denominators).
+            let row: Vec<Q> = (0..n_players)
+                .map(|_| {
+                    let d = [1, 1, 1, 1, 2, 3][usize::from(next() % 6)];
+                    Q::ratio(i64::from(next() % 7) - 3, d).expect("a positive denominator")
+                })
+                .collect();
             b.terminal_values(&row).expect("one payoff per player");
             continue;
         }

@@ -74,11 +74,16 @@ fn configure<M: Measurement>(group: &mut criterion::BenchmarkGroup<'_, M>, nodes
 }
 
 fn backward_induction<M: Measurement>(c: &mut Criterion<M>) {
+    // Every tree is built, whatever the filter (about 20 s). Building only the selected trees was
+    // tried (2026-11-23): with the same solver code, `solve/1e6` then measured 22–30 ms of CPU
+    // against 15–19 ms, presumably because the allocator's state differs when the solve's buffers
+    // are first allocated (glibc adapts its mmap threshold to the large blocks freed while building
+    // trees), so its figures would not compare with earlier ones.
     for case in CASES {
         let tree = tree_for(case);
         let n = tree.len();
-        // Built on first use by the solve; built here so the arena figure includes it.
-        let _ = tree.small_payoffs();
+        // The tables the solve builds on first use; built here so the arena figure includes them.
+        let _ = (tree.small_payoffs(), tree.inline_payoffs(), tree.chance_weights());
         eprintln!(
             "tree {}: {n} nodes, {:.1} bytes/node (arena {:.1} + solver {:.1})",
             case.label,

@@ -267,20 +267,29 @@ pub fn kind_counts(tree: &Tree) -> (usize, usize, usize) {
 /// The engine keeps a `u32` value reference per node and a `u32` chosen action per information set
 /// (which becomes the returned profile), plus one expected payoff row per chance node. The
 /// verification reuses the engine's value references as its scratch space once the engine is done
-/// with them, and adds its own chance rows. Tie lists are left out (they are output, proportional to
-/// the number of ties).
+/// with them. A chance row is `2 n_players` `i64`s (a numerator and a denominator per player) when
+/// the tree's payoffs are inline and it has chance weights ([`Tree::inline_payoffs`],
+/// [`Tree::chance_weights`]), and the verification then reuses the engine's rows too; otherwise it is
+/// `n_players` [`Q`]s and the verification adds its own. Tie lists are left out (they are output, proportional to the number of
+/// ties).
 #[must_use]
 pub fn solver_bytes(tree: &Tree) -> usize {
     let (_, chance, _) = kind_counts(tree);
     let u32s = tree.len() + tree.infosets().len();
-    u32s * size_of::<u32>() + 2 * chance * tree.n_players() * size_of::<Q>()
+    let n = tree.n_players();
+    let rows = if tree.inline_payoffs() && tree.chance_weights().is_some() {
+        chance * 2 * n * size_of::<i64>()
+    } else {
+        2 * chance * n * size_of::<Q>()
+    };
+    u32s * size_of::<u32>() + rows
 }
 
 /// Bytes per node held during a default solve: the tree arena ([`Tree::heap_bytes`]) plus
 /// [`solver_bytes`], divided by the number of nodes.
 #[must_use]
 pub fn memory_per_node(tree: &Tree) -> f64 {
-    // The solve builds the tree's small-integer payoff table on first use: count it.
-    let _ = tree.small_payoffs();
+    // The solve builds the tree's integer payoff and chance weight tables on first use: count them.
+    let _ = (tree.small_payoffs(), tree.chance_weights());
     (tree.heap_bytes() + solver_bytes(tree)) as f64 / tree.len() as f64
 }

@@ -282,6 +282,17 @@ impl Q {
         }
     }
 
+    /// The value as `(numerator, denominator)` in lowest terms with a positive denominator, when it is
+    /// stored inline (both fit `i64`); `None` for a big value. No allocation.
+    #[must_use]
+    #[inline]
+    pub fn to_i64_ratio(&self) -> Option<(i64, i64)> {
+        match &self.0 {
+            Repr::Small(n, d) => Some((*n, d.get())),
+            Repr::Big(_) => None,
+        }
+    }
+
     /// The largest integer not above the value, when it fits `i64` (no big integer is built for
     /// values stored inline).
     #[must_use]

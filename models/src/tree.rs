@@ -207,6 +207,8 @@ pub struct Tree {
     end: Vec<NodeId>,
     /// Bit `x % 64` of word `x / 64` is set when node `x` is a decision node.
     decision_bits: Vec<u64>,
+    /// The same for decision and chance nodes (every node but the leaves).
+    internal_bits: Vec<u64>,
     data: Vec<u32>,
     n_children: Vec<u32>,
     infosets: Vec<Infoset>,
@@ -217,6 +219,12 @@ pub struct Tree {
     /// built on first use, cleared whenever the payoffs change.
     small_payoffs: OnceLock<Option<Box<[i32]>>>,
     probs: Vec<Q>,
+    /// `probs` as integer weights over one denominator per chance node (see
+    /// [`Tree::chance_weights`]): built on first use, cleared whenever the probabilities change.
+    chance_weights: OnceLock<Option<Box<[u32]>>>,
+    /// Whether every payoff is a `Q` stored inline ([`Tree::inline_payoffs`]): found on first use,
+    /// cleared whenever the payoffs change.
+    inline_payoffs: OnceLock<bool>,
     chance_labels: Vec<Box<str>>,
     node_labels: NodeLabels,
     exprs: Option<Box<Exprs>>,
@@ -299,6 +307,24 @@ impl Iterator for DecisionNodesRev<'_> {
     }
 }
 
+/// The integer chance weights of a tree ([`Tree::chance_weights`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ChanceWeights<'a> {
+    tree: &'a Tree,
+    table: &'a [u32],
+}
+
+impl<'a> ChanceWeights<'a> {
+    /// The weights of chance node `x`, in child order; probability `k` is `of(x)[k]` over their sum.
+    #[must_use]
+    #[inline]
+    pub fn of(&self, x: NodeId) -> &'a [u32] {
+        debug_assert_eq!(self.tree.kind(x), NodeKind::Chance, "weights are asked of chance nodes only");
+        let start = self.tree.data[x as usize] as usize;
+        &self.table[start..start + self.tree.n_children(x)]
+    }
+}
+
 /// The children of a node, in action order.
 #[derive(Clone, Debug)]
 pub struct Children<'a> {
@@ -361,12 +387,13 @@ impl Tree {
         let per_node = size_of::<u8>() + 3 * size_of::<NodeId>() + size_of::<u32>();
         let strings = |v: &[String]| v.iter().map(|s| size_of::<String>() + s.len()).sum::<usize>();
         n * per_node
-            + self.decision_bits.len() * size_of::<u64>()
+            + (self.decision_bits.len() + self.internal_bits.len()) * size_of::<u64>()
             + self.infosets.iter().map(|h| size_of::<Infoset>() + h.label.len()).sum::<usize>()
             + self.action_sets.iter().map(|a| size_of::<Vec<String>>() + strings(a)).sum::<usize>()
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
             + self.small_payoffs.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<i32>())
+            + self.chance_weights.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<u32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
             + strings(&self.players)
@@ -497,6 +524,17 @@ impl Tree {
         DecisionNodesRev { bits: &self.decision_bits, word, current: self.decision_bits[word] & keep }
     }
 
+    /// The decision and chance nodes `x ≤ from` (every node but the leaves), in decreasing order, from a
+    /// bit set as [`Tree::decision_nodes_rev`].
+    #[must_use]
+    #[inline]
+    pub fn internal_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
+        let from = (from as usize).min(self.len().saturating_sub(1));
+        let word = from / 64;
+        let keep = u64::MAX >> (63 - from % 64);
+        DecisionNodesRev { bits: &self.internal_bits, word, current: self.internal_bits[word] & keep }
+    }
+
     /// All information sets; index them with [`InfosetId`].
     #[must_use]
     pub fn infosets(&self) -> &[Infoset] {
@@ -563,6 +601,30 @@ impl Tree {
     #[inline]
     pub fn small_payoffs(&self) -> Option<&[i32]> {
         self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
+    }
+
+    /// True when every payoff is stored inline in its [`Q`] (numerator and denominator in `i64`, see
+    /// [`Q::to_i64_ratio`]): backward induction on trees with chance nodes then reads the payoff table
+    /// as machine integers, together with [`Tree::chance_weights`]. Found on the first call, again
+    /// after the payoffs change.
+    #[must_use]
+    #[inline]
+    pub fn inline_payoffs(&self) -> bool {
+        *self.inline_payoffs.get_or_init(|| self.payoffs.iter().all(|q| q.to_i64_ratio().is_some()))
+    }
+
+    /// The chance probabilities as integer weights, when every chance node's probabilities have a
+    /// common denominator that fits `u32` (small fractions such as `w / 12`, the common case); `None`
+    /// otherwise, and for a tree without chance nodes.
+    ///
+    /// At chance node `x` the weights are [`ChanceWeights::of`]`(x)`, in child order: probability
+    /// `k` is `weights[k] / W` with `W` the sum of the node's weights (the lcm of its probabilities'
+    /// denominators), so no denominator is stored. Built on the first call, rebuilt after the
+    /// probabilities change ([`Tree::set_parameters`]).
+    #[must_use]
+    pub fn chance_weights(&self) -> Option<ChanceWeights<'_>> {
+        let table = self.chance_weights.get_or_init(|| self.weight_table()).as_deref()?;
+        Some(ChanceWeights { tree: self, table })
     }
 
     /// True when the tree has at least one chance node.
@@ -739,6 +801,38 @@ impl Tree {
         self.payoffs.iter().map(Q::to_i32).collect()
     }
 
+    /// The weights of [`Tree::chance_weights`]: per chance node, the lcm `L` of its probabilities'
+    /// denominators and each probability times `L`; `None` when a tree has no chance nodes, a
+    /// probability is not inline, or some `L` exceeds `u32`.
+    fn weight_table(&self) -> Option<Box<[u32]>> {
+        if !self.has_chance_nodes() {
+            return None;
+        }
+        let mut table = vec![0u32; self.probs.len()];
+        for x in 0..self.len() as NodeId {
+            if self.kind(x) != NodeKind::Chance {
+                continue;
+            }
+            let start = self.data[x as usize] as usize;
+            let probs = self.chance_probs(x);
+            let mut lcm: u64 = 1;
+            for p in probs {
+                let (_, d) = p.to_i64_ratio()?;
+                let d = d.unsigned_abs();
+                lcm = lcm.checked_div(num_integer::gcd(lcm, d))?.checked_mul(d)?;
+                if lcm > u64::from(u32::MAX) {
+                    return None;
+                }
+            }
+            for (w, p) in table[start..start + probs.len()].iter_mut().zip(probs) {
+                let (a, d) = p.to_i64_ratio()?;
+                // 0 ≤ a / d ≤ 1 (checked when the tree was built), so a · (L / d) ≤ L fits.
+                *w = u32::try_from(u64::try_from(a).ok()? * (lcm / d.unsigned_abs())).ok()?;
+            }
+        }
+        Some(table.into_boxed_slice())
+    }
+
     fn lookup(&self, name: &str) -> Option<Q> {
         self.parameters.iter().position(|p| p.name == name).map(|i| self.values[i].clone())
     }
@@ -752,8 +846,10 @@ impl Tree {
         if let Some(exprs) = self.exprs.take() {
             let result = self.evaluate_from(&exprs);
             self.exprs = Some(exprs);
-            // Payoffs may have been written before an evaluation failed: the table follows them.
+            // Payoffs may have been written before an evaluation failed: the tables follow them.
             self.small_payoffs.take();
+            self.inline_payoffs.take();
+            self.chance_weights.take();
             result?;
         }
         self.check_probabilities()
@@ -887,6 +983,7 @@ impl TreeBuilder {
                 parent: Vec::new(),
                 end: Vec::new(),
                 decision_bits: Vec::new(),
+                internal_bits: Vec::new(),
                 data: Vec::new(),
                 n_children: Vec::new(),
                 infosets: Vec::new(),
@@ -897,6 +994,8 @@ impl TreeBuilder {
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
                 small_payoffs: OnceLock::new(),
+                chance_weights: OnceLock::new(),
+                inline_payoffs: OnceLock::new(),
                 exprs: None,
             },
             open: Vec::new(),
@@ -1271,6 +1370,11 @@ impl TreeBuilder {
             *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag >= TAG_DECISION) << b);
         }
         self.tree.decision_bits = bits;
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
+            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag != TAG_TERMINAL) << b);
+        }
+        self.tree.internal_bits = bits;
         self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];
@@ -1409,6 +1513,33 @@ mod tests {
         let c = b.finish().unwrap();
         assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
         assert!(!t.has_chance_nodes());
+        assert!(c.inline_payoffs() && t.inline_payoffs());
+    }
+
+    #[test]
+    fn chance_weights_are_probabilities_over_a_common_denominator() {
+        let chance = |probs: &[&str]| {
+            let mut b = TreeBuilder::new("C", vec!["A".into()]);
+            b.chance(
+                probs.iter().enumerate().map(|(k, p)| (format!("o{k}"), Expr::parse(p).unwrap())).collect(),
+            )
+            .unwrap();
+            for k in 0..probs.len() {
+                b.terminal_values(&[Q::from_int(k as i64)]).unwrap();
+            }
+            b.finish().unwrap()
+        };
+        let t = chance(&["1/6", "1/2", "0", "1/3"]);
+        let w = t.chance_weights().unwrap();
+        assert_eq!(w.of(0), &[1, 3, 0, 2]);
+        for (p, &k) in t.chance_probs(0).iter().zip(w.of(0)) {
+            assert_eq!(*p, Q::ratio(i64::from(k), 6).unwrap());
+        }
+        assert_eq!(chance(&["1"]).chance_weights().unwrap().of(0), &[1]);
+        // A common denominator beyond u32: 1/65537 and 1/65539 are coprime (lcm about 2^32.0).
+        let big = chance(&["1/65537", "1/65539", "1 - 1/65537 - 1/65539"]);
+        assert!(big.chance_weights().is_none());
+        assert!(entry().chance_weights().is_none(), "no chance nodes");
     }
 
     #[test]
@@ -1432,6 +1563,29 @@ mod tests {
         let mut leaf = leaf;
         leaf.terminal_values(&[q("1")]).unwrap();
         assert_eq!(leaf.finish().unwrap().decision_nodes_rev(0).count(), 0);
+    }
+
+    #[test]
+    fn internal_nodes_rev_matches_the_kinds() {
+        // A chain of 150 internal nodes, every third a chance node, each with a leaf first.
+        let mut b = TreeBuilder::new("Chain", vec!["A".into(), "B".into()]);
+        let acts = b.actions(&["stop", "go"]).unwrap();
+        let half = || Expr::parse("1/2").unwrap();
+        for k in 0..150 {
+            if k % 3 == 0 {
+                b.chance(vec![("h".into(), half()), ("t".into(), half())]).unwrap();
+            } else {
+                b.decision_new(k % 2, acts).unwrap();
+            }
+            b.terminal_values(&[q("0"), q("0")]).unwrap();
+        }
+        b.terminal_values(&[q("1"), q("1")]).unwrap();
+        let t = b.finish().unwrap();
+        for from in [0, 1, 62, 63, 64, 65, 127, 128, 200, 299, 300, 5000] {
+            let want: Vec<NodeId> =
+                (0..=from.min(300)).rev().filter(|&x| t.kind(x) != NodeKind::Terminal).collect();
+            assert_eq!(t.internal_nodes_rev(from).collect::<Vec<_>>(), want, "from {from}");
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ use redline_models::tree::{InfosetId, NodeId, NodeKind, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
+use crate::scaled::{self, Overflow, Rows};
 use crate::verify;
 
 /// How to choose among optimal actions in the default single-SPE mode.
@@ -67,7 +68,16 @@ pub struct Solution {
 }
 
 /// Flags a value reference as a computed (chance-node) row rather than a leaf row.
-const COMPUTED: u32 = 1 << 31;
+const COMPUTED: u32 = scaled::COMPUTED;
+
+/// How an engine holds values (the `MODE` of its sweeps).
+/// Every value a [`Q`]: leaf rows of the tree's table, chance rows in `Engine::computed`.
+const MODE_Q: u8 = 0;
+/// No chance nodes and small integer payoffs: every value is a leaf row of the `i32` table.
+const MODE_I32: u8 = 1;
+/// Chance nodes, small integer payoffs and small chance denominators: integer numerators over a
+/// denominator ([`crate::scaled`]), chance rows in `Engine::scaled`.
+const MODE_SCALED: u8 = 2;
 
 /// A tie node met by a sweep, with its optimal actions as a bit set (bit `k` for action `k`), or 0
 /// when the node has more than 64 actions (its tie set is then recomputed from the children).
@@ -86,8 +96,12 @@ struct Engine<'t> {
     choice: Vec<u32>,
     /// The value reference of each node: a leaf row, or `COMPUTED | row` for chance nodes.
     val: Vec<u32>,
-    /// Rows of expected payoffs at chance nodes.
+    /// Rows of expected payoffs at chance nodes (`MODE_Q`).
     computed: Vec<Q>,
+    /// The leaf table and chance rows as integers over a denominator (`MODE_SCALED`).
+    scaled: Option<Rows<'t>>,
+    /// `MODE_Q`, `MODE_I32` or `MODE_SCALED`.
+    mode: u8,
     /// True during the first sweep, which visits every node and gives each chance node its row;
     /// later sweeps overwrite those rows in place.
     fresh: bool,
@@ -95,17 +109,30 @@ struct Engine<'t> {
 }
 
 impl<'t> Engine<'t> {
-    fn new(tree: &'t Tree, tie_break: TieBreak) -> Engine<'t> {
+    /// An engine on the fastest exact representation the tree allows; with `exact_q`, on [`Q`]
+    /// values whatever the tree (the fallback when the integers of `MODE_SCALED` overflow).
+    fn new(tree: &'t Tree, tie_break: TieBreak, exact_q: bool) -> Engine<'t> {
         let table = tree.payoff_table();
         assert!(
             table.len() / tree.n_players().max(1) < COMPUTED as usize,
             "a tree has fewer than 2^31 leaves"
         );
+        let small = if exact_q { None } else { tree.small_payoffs() };
+        let scaled = if exact_q || small.is_some() { None } else { Rows::new(tree, Vec::new()) };
+        let mode = if small.is_some() {
+            MODE_I32
+        } else if scaled.is_some() {
+            MODE_SCALED
+        } else {
+            MODE_Q
+        };
         Engine {
             tree,
             n: tree.n_players(),
             table,
-            small: tree.small_payoffs(),
+            small,
+            scaled,
+            mode,
             // Zeroed vectors come from fresh zero pages: no initialising pass, and every entry read
             // is written first (children before parents; every information set has a node).
             choice: vec![0; tree.infosets().len()],
@@ -117,15 +144,40 @@ impl<'t> Engine<'t> {
     }
 
     /// The payoff row a value reference names.
-    #[inline]
-    fn value(&self, r: u32) -> &[Q] {
+    fn value(&self, r: u32) -> Vec<Q> {
         let n = self.n;
         let row = (r & !COMPUTED) as usize;
         if r & COMPUTED == 0 {
-            &self.table[row * n..(row + 1) * n]
+            self.table[row * n..(row + 1) * n].to_vec()
+        } else if let Some(rows) = &self.scaled {
+            rows.payoffs(r)
         } else {
-            &self.computed[row * n..(row + 1) * n]
+            self.computed[row * n..(row + 1) * n].to_vec()
         }
+    }
+
+    /// The scaled rows (`MODE_SCALED` only).
+    #[inline(always)]
+    fn rows(&self) -> &Rows<'t> {
+        self.scaled.as_ref().expect("MODE_SCALED engines have scaled rows")
+    }
+
+    /// Do the values `a` and `b` name agree for player `i`?
+    fn same_value(&self, a: u32, b: u32, i: usize) -> bool {
+        match &self.scaled {
+            Some(rows) => rows.at(a, i) == rows.at(b, i),
+            None => self.at(a, i) == self.at(b, i),
+        }
+    }
+
+    /// The expected payoffs at chance node `x` as scaled integers (`MODE_SCALED`).
+    #[inline]
+    fn chance_value_scaled(&mut self, x: NodeId) -> Result<(), Overflow> {
+        let dst = if self.fresh { None } else { Some((self.val[x as usize] & !COMPUTED) as usize) };
+        let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
+        let (t, val) = (self.tree, &self.val);
+        self.val[x as usize] = rows.chance(t, x, |c| scaled::child_ref(t, val, c), dst)?;
+        Ok(())
     }
 
     /// Player `i`'s entry of the payoff row a value reference names.
@@ -158,28 +210,6 @@ impl<'t> Engine<'t> {
         self.val[x as usize] = COMPUTED | row as u32;
     }
 
-    /// Is child value `a` preferred to the incumbent `b` by the tie-break among equal mover values?
-    #[inline]
-    fn secondary_better<const SMALL: bool>(&self, a: u32, b: u32) -> bool {
-        match self.tie_break {
-            TieBreak::First => false,
-            TieBreak::Favor(j) => {
-                if SMALL {
-                    self.small_at(a, j) > self.small_at(b, j)
-                } else {
-                    self.at(a, j) > self.at(b, j)
-                }
-            }
-            TieBreak::Against(j) => {
-                if SMALL {
-                    self.small_at(a, j) < self.small_at(b, j)
-                } else {
-                    self.at(a, j) < self.at(b, j)
-                }
-            }
-        }
-    }
-
     /// The value reference of node `x`: its row for a leaf (which [`Engine::sweep_small_first`] does
     /// not store in `val`), else `val[x]`.
     #[inline]
@@ -190,31 +220,29 @@ impl<'t> Engine<'t> {
         }
     }
 
-    /// Player `i`'s entry of leaf row `r` in the `i32` table (sweeps with `SMALL` only).
-    #[inline(always)]
-    fn small_at(&self, r: u32, i: usize) -> i32 {
-        let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
-        table[r as usize * self.n + i]
-    }
-
     /// Decides node `x`. Returns `None` when the mover has one optimal action, otherwise the bit set
     /// of optimal actions (0 beyond 64 actions), gathered while the children's values are in cache.
     ///
     /// `FIRST` is `tie_break == TieBreak::First`, as a constant so that the default rule's loop has
-    /// no secondary comparison in it at all. `SMALL` compares in the `i32` table.
+    /// no secondary comparison in it at all. `MODE` says how values are held.
     #[inline(always)]
-    fn decide<const FIRST: bool, const SMALL: bool>(
+    fn decide<const FIRST: bool, const MODE: u8>(
         &mut self,
         x: NodeId,
         i: usize,
         h: InfosetId,
     ) -> Option<u64> {
-        let found = if SMALL {
-            let table = self.small.expect("SMALL sweeps run only when the i32 table exists");
-            let n = self.n;
-            self.argmax::<FIRST, SMALL, _>(x, |r| table[r as usize * n + i])
-        } else {
-            self.argmax::<FIRST, SMALL, _>(x, |r| self.at(r, i))
+        let found = match MODE {
+            MODE_I32 => {
+                let table = self.small.expect("MODE_I32 sweeps run only when the i32 table exists");
+                let n = self.n;
+                self.argmax::<FIRST, _>(x, i, |r, j| table[r as usize * n + j])
+            }
+            MODE_SCALED => {
+                let rows = self.rows();
+                self.argmax::<FIRST, _>(x, i, |r, j| rows.at(r, j))
+            }
+            _ => self.argmax::<FIRST, _>(x, i, |r, j| self.at(r, j)),
         };
         let Best { best_ref, best_k, mask, tied, last } = found;
         self.choice[h as usize] = best_k;
@@ -225,34 +253,40 @@ impl<'t> Engine<'t> {
         Some(if last < 64 { mask } else { 0 })
     }
 
-    /// The mover's best child at `x` under the values `key` gives to value references.
+    /// Mover `i`'s best child at `x` under the values `key` gives to value references (`key(r, j)`
+    /// is player `j`'s value of reference `r`).
     #[inline(always)]
-    fn argmax<const FIRST: bool, const SMALL: bool, K: Ord>(
-        &self,
-        x: NodeId,
-        key: impl Fn(u32) -> K,
-    ) -> Best {
+    fn argmax<const FIRST: bool, K: Ord>(&self, x: NodeId, i: usize, key: impl Fn(u32, usize) -> K) -> Best {
         let t = self.tree;
         let mut children = t.children(x);
         let first = children.next().expect("a decision node has at least one action");
         // The incumbent is kept as its value reference, so each further child costs one exact
         // comparison and no lookups of the best.
-        let mut best_ref = self.val[first as usize];
-        let mut vb = key(best_ref);
+        // Leaves are read in place (sweeps of `MODE_SCALED` do not store them in `val`).
+        let mut best_ref = scaled::child_ref(t, &self.val, first);
+        let mut vb = key(best_ref, i);
         let mut best_k = 0u32;
         let mut mask = 1u64;
         let mut tied = false;
         let mut k = 0u32;
         for c in children {
             k += 1;
-            let r = self.val[c as usize];
+            let r = scaled::child_ref(t, &self.val, c);
             let bit = if k < 64 { 1u64 << k } else { 0 };
-            let vc = key(r);
+            let vc = key(r, i);
             // Payoff comparisons are as unpredictable as the payoffs, so the update is written as
             // selects (compiled to conditional moves) rather than branches on the outcome.
             let ord = vc.cmp(&vb);
             let (gt, eq) = (ord.is_gt(), ord.is_eq());
-            let take = gt || (!FIRST && eq && self.secondary_better::<SMALL>(r, best_ref));
+            // Among equal mover values, the tie-break's player's value decides.
+            let take = gt
+                || (!FIRST
+                    && eq
+                    && match self.tie_break {
+                        TieBreak::First => false,
+                        TieBreak::Favor(j) => key(r, j) > key(best_ref, j),
+                        TieBreak::Against(j) => key(r, j) < key(best_ref, j),
+                    });
             mask = if gt { bit } else { mask | if eq { bit } else { 0 } };
             tied = !gt && (tied || eq);
             best_ref = if take { r } else { best_ref };
@@ -266,11 +300,11 @@ impl<'t> Engine<'t> {
     fn optimal_actions(&self, x: NodeId) -> Vec<u32> {
         let t = self.tree;
         let i = t.player_of(x);
-        let best = self.at(self.node_ref(x), i);
+        let best = self.node_ref(x);
         let chosen = self.choice[t.infoset_of(x) as usize];
         let mut acts = vec![chosen];
         for (k, c) in t.children(x).enumerate() {
-            if k as u32 != chosen && self.at(self.node_ref(c), i) == best {
+            if k as u32 != chosen && self.same_value(self.node_ref(c), best, i) {
                 acts.push(k as u32);
             }
         }
@@ -296,18 +330,29 @@ impl<'t> Engine<'t> {
     }
 
     /// Evaluates nodes `from, from - 1, …, 0`; returns the tie nodes met, in that order.
-    fn sweep(&mut self, from: usize) -> Vec<TieMask> {
-        match (self.tie_break == TieBreak::First, self.small.is_some()) {
-            (true, true) => self.sweep_small_first(from),
-            (true, false) => self.sweep_with::<true, false>(from),
-            (false, true) => self.sweep_with::<false, true>(from),
-            (false, false) => self.sweep_with::<false, false>(from),
+    ///
+    /// # Errors
+    /// [`Overflow`] when a value of `MODE_SCALED` does not fit its integers (the engine is then of
+    /// no further use: solve again on `MODE_Q`).
+    fn sweep(&mut self, from: usize) -> Result<Vec<TieMask>, Overflow> {
+        let first = self.tie_break == TieBreak::First;
+        match (self.mode, first) {
+            (MODE_I32, true) => Ok(self.sweep_small_first(from)),
+            (MODE_I32, false) => self.sweep_with::<false, MODE_I32>(from),
+            (MODE_SCALED, true) => self.sweep_scaled::<true>(from),
+            (MODE_SCALED, false) => self.sweep_scaled::<false>(from),
+            (_, true) => self.sweep_with::<true, MODE_Q>(from),
+            (_, false) => self.sweep_with::<false, MODE_Q>(from),
         }
     }
 
-    /// [`Engine::sweep`] for a tie-break rule and payoff table known at compile time (see
+    /// [`Engine::sweep`] for a tie-break rule and value representation known at compile time (see
     /// [`Engine::decide`]).
-    fn sweep_with<const FIRST: bool, const SMALL: bool>(&mut self, from: usize) -> Vec<TieMask> {
+    fn sweep_with<const FIRST: bool, const MODE: u8>(
+        &mut self,
+        from: usize,
+    ) -> Result<Vec<TieMask>, Overflow> {
+        debug_assert!(MODE != MODE_SCALED, "MODE_SCALED has its own sweep");
         let t = self.tree;
         let mut ties = Vec::new();
         for x in (0..from as NodeId + 1).rev() {
@@ -315,14 +360,34 @@ impl<'t> Engine<'t> {
                 NodeView::Terminal { row } => self.val[x as usize] = row,
                 NodeView::Chance => self.chance_value(x),
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide::<FIRST, SMALL>(x, player, infoset) {
+                    if let Some(mask) = self.decide::<FIRST, MODE>(x, player, infoset) {
                         ties.push((x, mask));
                     }
                 }
             }
         }
         self.fresh = false;
-        ties
+        Ok(ties)
+    }
+
+    /// [`Engine::sweep`] for `MODE_SCALED`: internal nodes only, from the tree's bit set (leaves are
+    /// read in place, see [`scaled::child_ref`]).
+    fn sweep_scaled<const FIRST: bool>(&mut self, from: usize) -> Result<Vec<TieMask>, Overflow> {
+        let t = self.tree;
+        let mut ties = Vec::new();
+        for x in t.internal_nodes_rev(from as NodeId) {
+            match t.view(x) {
+                NodeView::Decision { player, infoset } => {
+                    if let Some(mask) = self.decide::<FIRST, MODE_SCALED>(x, player, infoset) {
+                        ties.push((x, mask));
+                    }
+                }
+                NodeView::Chance => self.chance_value_scaled(x)?,
+                NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
+            }
+        }
+        self.fresh = false;
+        Ok(ties)
     }
 
     /// [`Engine::sweep`] for the default tie-break on the `i32` table: the common case, written out
@@ -403,12 +468,17 @@ impl<'t> Engine<'t> {
     /// profile becomes the result, and the value references become the verifier's scratch space)
     /// instead of copied.
     fn emit(&mut self, tie_nodes: &[TieMask], last: bool) -> Result<Equilibrium, Error> {
-        let payoffs = self.value(self.node_ref(0)).to_vec();
+        let payoffs = self.value(self.node_ref(0));
         let ties = self.ties_now(tie_nodes);
         let (pure, check) = if last {
             let pure = std::mem::take(&mut self.choice);
-            let check =
-                verify::perfect_information_regret_with(self.tree, &pure, std::mem::take(&mut self.val));
+            let rows = self.scaled.take().map(|r| r.rows).unwrap_or_default();
+            let check = verify::perfect_information_regret_lent(
+                self.tree,
+                &pure,
+                std::mem::take(&mut self.val),
+                rows,
+            );
             (pure, check)
         } else {
             let check = verify::perfect_information_regret(self.tree, &self.choice);
@@ -496,14 +566,31 @@ pub fn check_class(tree: &Tree) -> Result<(), Error> {
 /// ```
 pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
     check_class(tree)?;
-    let mut engine = Engine::new(tree, options.tie_break);
-    let last = tree.len() - 1;
-    let first_ties = engine.sweep(last);
-    if !options.all || first_ties.is_empty() {
-        let equilibria = vec![engine.emit(&first_ties, true)?];
-        return Ok(Solution { equilibria, complete: first_ties.is_empty() || options.all });
+    match solve_on(Engine::new(tree, options.tie_break, false), options) {
+        Ok(solution) => solution,
+        // Integers too small for this tree's values: the same solve on exact rationals.
+        Err(Overflow) => {
+            solve_on(Engine::new(tree, options.tie_break, true), options).expect("Q values do not overflow")
+        }
     }
-    let mut equilibria = vec![engine.emit(&first_ties, false)?];
+}
+
+/// [`solve`] on a given engine; [`Overflow`] when its integer values overflow (`MODE_SCALED`).
+fn solve_on(mut engine: Engine<'_>, options: &Options) -> Result<Result<Solution, Error>, Overflow> {
+    let tree = engine.tree;
+    let last = tree.len() - 1;
+    let first_ties = engine.sweep(last)?;
+    if !options.all || first_ties.is_empty() {
+        let equilibria = match engine.emit(&first_ties, true) {
+            Ok(e) => vec![e],
+            Err(e) => return Ok(Err(e)),
+        };
+        return Ok(Ok(Solution { equilibria, complete: first_ties.is_empty() || options.all }));
+    }
+    let mut equilibria = match engine.emit(&first_ties, false) {
+        Ok(e) => vec![e],
+        Err(e) => return Ok(Err(e)),
+    };
     // Odometer over tie nodes. `stack` holds, for each tie node in the order met (decreasing node
     // index), its optimal actions and the position of the current one. Advancing the entry with the
     // smallest node index first keeps every recomputation to the nodes below that index.
@@ -512,7 +599,7 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
     let mut current_ties = first_ties;
     loop {
         if equilibria.len() >= options.max_equilibria {
-            return Ok(Solution { equilibria, complete: false });
+            return Ok(Ok(Solution { equilibria, complete: false }));
         }
         // Drop exhausted entries from the top (smallest node index).
         while let Some((_, acts, pos)) = stack.last() {
@@ -528,15 +615,18 @@ pub fn solve(tree: &Tree, options: &Options) -> Result<Solution, Error> {
         // Ties above `x` in the stack stay; ties below are recomputed by the sweep.
         current_ties.retain(|&(y, _)| y >= x);
         if x > 0 {
-            let new_ties = engine.sweep(x as usize - 1);
+            let new_ties = engine.sweep(x as usize - 1)?;
             for &t in &new_ties {
                 stack.push((t.0, engine.tie_actions(t), 0));
             }
             current_ties.extend(new_ties);
         }
-        equilibria.push(engine.emit(&current_ties, false)?);
+        match engine.emit(&current_ties, false) {
+            Ok(e) => equilibria.push(e),
+            Err(e) => return Ok(Err(e)),
+        }
     }
-    Ok(Solution { equilibria, complete: true })
+    Ok(Ok(Solution { equilibria, complete: true }))
 }
 
 #[cfg(test)]
@@ -661,6 +751,81 @@ mod tests {
         let strict = solve(&build(D(0, kids)), &Options::default()).unwrap();
         assert!(strict.complete);
         assert_eq!(strict.equilibria[0].profile, Profile::Pure(vec![66]));
+    }
+
+    /// All of [`solve`]'s option combinations for `n` players.
+    fn all_options(n: usize) -> Vec<Options> {
+        let mut rules = vec![TieBreak::First];
+        rules.extend((0..n).flat_map(|j| [TieBreak::Favor(j), TieBreak::Against(j)]));
+        rules
+            .into_iter()
+            .flat_map(|tie_break| [false, true].map(|all| Options { tie_break, all, ..Options::default() }))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// The integer path on trees with chance nodes gives exactly what the `Q` path gives:
+        /// equilibria (payoffs, profiles, ties, regrets), their order and completeness, for every
+        /// tie-break, one or all.
+        #[test]
+        fn scaled_path_equals_q_path(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
+            size in 1usize..80,
+            n in 1usize..4,
+        ) {
+            let t = scaled::random_chance_tree(&bytes, size, n);
+            for options in all_options(n) {
+                let fast = Engine::new(&t, options.tie_break, false);
+                if t.has_chance_nodes() {
+                    proptest::prop_assert_eq!(fast.mode, MODE_SCALED);
+                }
+                let fast = solve_on(fast, &options).expect("small values").unwrap();
+                let exact = Engine::new(&t, options.tie_break, true);
+                proptest::prop_assert_eq!(exact.mode, MODE_Q);
+                let exact = solve_on(exact, &options).expect("Q does not overflow").unwrap();
+                proptest::prop_assert_eq!(&fast, &exact, "{:?}", options);
+                proptest::prop_assert_eq!(&solve(&t, &options).unwrap(), &exact);
+            }
+        }
+    }
+
+    #[test]
+    fn overflow_falls_back_to_exact_rationals() {
+        // A chain of chance nodes: 1/3 to a leaf paying 2 (k % 2), 2/3 on, 2 at the end. The value at
+        // the top has denominator 3^45 > 2^63, which no i64 representation holds; the root compares
+        // it with 1.
+        let depth = 45;
+        let mut b = TreeBuilder::new("t", vec!["A".into()]);
+        let acts = b.actions(&["chain", "safe"]).unwrap();
+        b.decision_new(0, acts).unwrap();
+        let out = |p: &str| Expr::parse(p).unwrap();
+        for k in 0..depth {
+            b.chance(vec![("stop".into(), out("1/3")), ("go".into(), out("2/3"))]).unwrap();
+            b.terminal_values(&[Q::from_int(2 * (k % 2))]).unwrap();
+        }
+        b.terminal_values(&[Q::from_int(2)]).unwrap();
+        b.terminal_values(&[Q::one()]).unwrap();
+        let t = b.finish().unwrap();
+        // The chain's value, from the bottom up.
+        let (third, two_thirds) = (q("1/3"), q("2/3"));
+        let mut v = Q::from_int(2);
+        for k in (0..depth).rev() {
+            v = &(&third * &Q::from_int(2 * (k % 2))) + &(&two_thirds * &v);
+        }
+        assert!(v.to_i64_ratio().is_none(), "the value is beyond i64");
+        let expected = v.clone().max(Q::one());
+        let mut fast = Engine::new(&t, TieBreak::First, false);
+        assert_eq!(fast.mode, MODE_SCALED);
+        assert_eq!(fast.sweep(t.len() - 1).unwrap_err(), Overflow, "the integers overflow");
+        for options in all_options(1) {
+            let sol = solve(&t, &options).unwrap();
+            assert_eq!(sol.equilibria.len(), 1);
+            let e = &sol.equilibria[0];
+            assert_eq!(e.payoffs, vec![expected.clone()]);
+            assert!(e.regret.is_zero());
+            assert_eq!(e.profile, Profile::Pure(vec![u32::from(v < Q::one())]));
+        }
     }
 
     #[test]

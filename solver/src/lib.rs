@@ -17,6 +17,7 @@ pub mod error;
 pub mod play;
 pub mod poly;
 pub mod repeated;
+mod scaled;
 pub mod sequence;
 pub mod sequential;
 pub mod spe;

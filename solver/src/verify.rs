@@ -7,6 +7,8 @@
 use redline_models::number::Q;
 use redline_models::tree::{NodeId, NodeKind, NodeView, Tree};
 
+use crate::scaled::{self, Frac, Overflow, Rows};
+
 /// The outcome of a check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
@@ -41,14 +43,43 @@ pub fn perfect_information_regret(tree: &Tree, pure: &[u32]) -> Check {
 /// As [`perfect_information_regret`].
 #[must_use]
 pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
+    perfect_information_regret_lent(tree, pure, scratch, Vec::new())
+}
+
+/// [`perfect_information_regret_with`] with a second lent buffer, for the integer rows of the check
+/// on a tree with chance nodes (see [`crate::scaled`]): backward induction hands on its own. Its
+/// contents are ignored too.
+///
+/// # Panics
+/// As [`perfect_information_regret`].
+#[must_use]
+pub fn perfect_information_regret_lent(
+    tree: &Tree,
+    pure: &[u32],
+    scratch: Vec<u32>,
+    rows: Vec<i64>,
+) -> Check {
     if let Some(table) = tree.small_payoffs() {
         return small_regret(tree, table, pure, scratch);
     }
+    let scratch = match Rows::new(tree, rows) {
+        Some(rows) => match scaled_regret(tree, rows, pure, scratch) {
+            Ok(check) => return check,
+            // The integers are too small for this tree's values: check on `Q` (below).
+            Err(Overflow) => Vec::new(),
+        },
+        None => scratch,
+    };
+    q_regret(tree, pure, scratch)
+}
+
+/// The check on [`Q`] values, for any tree.
+fn q_regret(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
     let n = tree.n_players();
     // refs[x] names the payoff row of x's value: a leaf row of the tree, or (with the CHANCE bit) a
     // row of `rows`, which holds the values computed at chance nodes. Values are never copied, so
     // this costs four bytes per node whatever the number of players.
-    const CHANCE: u32 = 1 << 31;
+    const CHANCE: u32 = scaled::COMPUTED;
     let table = tree.payoff_table();
     assert!(table.len() / n.max(1) < CHANCE as usize, "a tree has fewer than 2^31 leaves");
     let mut refs = scratch;
@@ -122,6 +153,62 @@ pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u
         let row = (r & !CHANCE) as usize;
         if r & CHANCE == 0 { &table[row * n..(row + 1) * n] } else { &rows[row * n..(row + 1) * n] }
     }
+}
+
+/// [`perfect_information_regret_with`] for a tree with chance nodes whose payoffs are small integers and
+/// whose chance probabilities have small denominators: the same one-pass check on integer numerators
+/// over a denominator per value ([`crate::scaled`]), compared by cross-multiplication. Gains, which
+/// are positive only for a wrong plan, are computed in [`Q`].
+///
+/// # Errors
+/// [`Overflow`] when a chance node's value does not fit the integers.
+#[inline(never)]
+fn scaled_regret(
+    tree: &Tree,
+    mut rows: Rows<'_>,
+    pure: &[u32],
+    scratch: Vec<u32>,
+) -> Result<Check, Overflow> {
+    let mut refs = scratch;
+    if refs.len() < tree.len() {
+        refs = vec![0; tree.len()];
+    }
+    let mut regret = Q::zero();
+    let mut at = None;
+    // Internal nodes only; leaves are read in place.
+    for x in tree.internal_nodes_rev(tree.len() as NodeId - 1) {
+        refs[x as usize] = match tree.view(x) {
+            NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
+            // The new row follows the rows of the children it reads.
+            NodeView::Chance => rows.chance(tree, x, |c| scaled::child_ref(tree, &refs, c), None)?,
+            NodeView::Decision { player: i, infoset } => {
+                let k = pure[infoset as usize];
+                let mut children = tree.children(x);
+                let first = children.next().expect("a decision node has at least one action");
+                let mut chosen = scaled::child_ref(tree, &refs, first);
+                let mut best: Frac = rows.at(chosen, i);
+                let mut a = 0;
+                for c in children {
+                    a += 1;
+                    let r = scaled::child_ref(tree, &refs, c);
+                    chosen = if a == k { r } else { chosen };
+                    let v = rows.at(r, i);
+                    best = if v > best { v } else { best };
+                }
+                assert!(k <= a, "the profile names an action that exists");
+                let mine = rows.at(chosen, i);
+                if best > mine {
+                    let gain = &best.to_q() - &mine.to_q();
+                    if gain > regret {
+                        regret = gain;
+                        at = Some(x);
+                    }
+                }
+                chosen
+            }
+        };
+    }
+    Ok(Check { regret, node: at, payoffs: rows.payoffs(scaled::child_ref(tree, &refs, 0)) })
 }
 
 /// [`perfect_information_regret_with`] for a tree without chance nodes whose payoffs are all small
@@ -292,6 +379,64 @@ mod tests {
             // A lent buffer with stale contents changes nothing.
             let lent = perfect_information_regret_with(tree, pure, vec![7; tree.len()]);
             assert_eq!(lent, c);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// On trees with chance nodes, the integer check ([`scaled_regret`]) gives exactly the `Q`
+        /// check's regret, node and payoffs for any plan, right or wrong.
+        #[test]
+        fn scaled_check_equals_q_check(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
+            size in 1usize..80,
+            n in 1usize..4,
+            picks in proptest::collection::vec(0u32..3, 40),
+        ) {
+            let t = crate::scaled::random_chance_tree(&bytes, size, n);
+            let pure: Vec<u32> = (0..t.infosets().len())
+                .map(|h| picks[h % picks.len()] % t.actions(h as u32).len() as u32)
+                .collect();
+            let exact = q_regret(&t, &pure, Vec::new());
+            if let Some(rows) = Rows::new(&t, Vec::new()) {
+                let fast = scaled_regret(&t, rows, &pure, vec![9; t.len()]).expect("small values");
+                proptest::prop_assert_eq!(&fast, &exact);
+            }
+            proptest::prop_assert_eq!(perfect_information_regret(&t, &pure), exact);
+        }
+    }
+
+    #[test]
+    fn corrupted_plans_are_caught_with_chance_nodes() {
+        // Entry deterrence behind a chance move: with 1/3 the incumbent is "tough" (fighting pays
+        // it 3 > 2), with 2/3 the game is the usual one; the entrant decides after chance.
+        let mut b = TreeBuilder::new("Entry", vec!["Entrant".into(), "Incumbent".into()]);
+        let ab = b.actions(&["enter", "stay out"]).unwrap();
+        let fa = b.actions(&["fight", "accommodate"]).unwrap();
+        let p = |s: &str| redline_models::expr::Expr::parse(s).unwrap();
+        b.chance(vec![("tough".into(), p("1/3")), ("weak".into(), p("2/3"))]).unwrap();
+        for fight in [3, -1] {
+            b.decision_new(0, ab).unwrap();
+            b.decision_new(1, fa).unwrap();
+            b.terminal_values(&[Q::from_int(-1), Q::from_int(fight)]).unwrap();
+            b.terminal_values(&[Q::from_int(1), Q::from_int(2)]).unwrap();
+            b.terminal_values(&[Q::from_int(0), Q::from_int(4)]).unwrap();
+        }
+        let t = b.finish().unwrap();
+        assert!(Rows::new(&t, Vec::new()).is_some(), "the integer check applies");
+        // Information sets in order: entrant (tough), incumbent (tough), entrant (weak), incumbent (weak).
+        let ok = perfect_information_regret(&t, &[1, 0, 0, 1]);
+        assert!(ok.regret.is_zero());
+        assert_eq!(ok.payoffs, vec![Q::ratio(2, 3).unwrap(), Q::ratio(8, 3).unwrap()]);
+        // The weak incumbent fights (an empty threat, gain 3) and the entrant stays out there.
+        let bad = perfect_information_regret(&t, &[1, 0, 1, 0]);
+        assert_eq!((bad.regret, bad.node), (Q::from_int(3), Some(7)));
+        assert_eq!(bad.payoffs, vec![Q::zero(), Q::from_int(4)]);
+        // The tough entrant enters although staying out pays more (0 > -1).
+        let bad = perfect_information_regret(&t, &[0, 0, 0, 1]);
+        assert_eq!((bad.regret, bad.node), (Q::one(), Some(1)));
+        for pure in [[1, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 1], [0, 1, 1, 1]] {
+            assert_eq!(perfect_information_regret(&t, &pure), q_regret(&t, &pure, Vec::new()));
         }
     }
 

@@ -89,29 +89,33 @@ impl<Z: Int> Tab<Z> {
 
     /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
     /// column is positive.
+    ///
+    /// One pass compares every row's ratio `rhs_i / t_is` with the best so far by cross-multiplication,
+    /// a row with `t_is ≤ 0` taking the ratio `1 / 0` (above every finite ratio, equal to none), so
+    /// the loop has no data-dependent branch but the comparison's outcome; only exact ties (both
+    /// entries positive) go on to the lex columns ([`Tab::lex_tie_less`]).
     fn lex_min_ratio(&self, s: usize) -> Option<usize> {
-        let mut best: Option<usize> = None;
-        for i in 0..self.rows {
-            if !self.at(i, s).is_positive() {
-                continue;
+        let (one, zero) = (Z::from_i64(1), Z::zero());
+        let mut best = NONE;
+        // The best ratio so far as (numerator, denominator); (1, 0) while there is none.
+        let (mut num, mut den) = (&one, &zero);
+        let column = self.t[s..].iter().step_by(self.cols);
+        for (i, (p, rhs)) in column.zip(&self.rhs[..self.rows]).enumerate() {
+            let (n, d) = if p.is_positive() { (rhs, p) } else { (&one, &zero) };
+            match n.cmp_products(den, num, d) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal if d.is_positive() && self.lex_tie_less(i, best, s) => {}
+                _ => continue,
             }
-            best = Some(match best {
-                Some(k) if !self.lex_less(i, k, s) => k,
-                _ => i,
-            });
+            (best, num, den) = (i, n, d);
         }
-        best
+        (best != NONE).then_some(best)
     }
 
-    /// True when row `i`'s ratio vector `[rhs | lex columns]_i / t_is` is lexicographically below
-    /// row `k`'s (both pivot entries positive: cross-multiplication).
-    fn lex_less(&self, i: usize, k: usize, s: usize) -> bool {
+    /// For rows `i` and `k` whose ratios `rhs / t_is` tie (both entries positive), true when row
+    /// `i`'s lex columns divided by `t_is` are lexicographically below row `k`'s.
+    fn lex_tie_less(&self, i: usize, k: usize, s: usize) -> bool {
         let (pi, pk) = (self.at(i, s), self.at(k, s));
-        match self.rhs[i].cmp_products(pk, &self.rhs[k], pi) {
-            std::cmp::Ordering::Less => return true,
-            std::cmp::Ordering::Greater => return false,
-            std::cmp::Ordering::Equal => {}
-        }
         for &c in &self.lex {
             let (a, b) = (self.at(i, c), self.at(k, c));
             if a.is_zero() && b.is_zero() {
@@ -142,30 +146,41 @@ impl<Z: Int> Tab<Z> {
         update.clear();
         update.extend((0..cols).filter(|&j| j != s && (self.row_of[j] == NONE || j == leave)));
         let rhs_r = self.rhs[r].clone();
+        // Every entry of this pivot is divided by the same `det`: prepared once.
+        let det = self.det.prepare();
         for i in 0..self.all_rows {
             if i == r {
                 continue;
             }
             let row = &mut self.t[i * cols..(i + 1) * cols];
             let f = row[s].clone();
-            for &j in update.iter() {
-                row[j] = if f.is_zero() {
-                    let v = row[j].mul(&piv);
-                    if one { v } else { v.div_exact(&self.det) }
-                } else if one {
-                    row[j].mul_sub(&piv, &f, &pivot_row[j])
-                } else {
-                    row[j].mul_sub_div(&piv, &f, &pivot_row[j], &self.det)
-                };
+            let rhs = &mut self.rhs[i];
+            match (f.is_zero(), one) {
+                (true, true) => {
+                    for &j in update.iter() {
+                        row[j] = row[j].mul(&piv);
+                    }
+                    *rhs = rhs.mul(&piv);
+                }
+                (true, false) => {
+                    for &j in update.iter() {
+                        row[j] = row[j].mul(&piv).div_prepared(&det);
+                    }
+                    *rhs = rhs.mul(&piv).div_prepared(&det);
+                }
+                (false, true) => {
+                    for &j in update.iter() {
+                        row[j] = row[j].mul_sub(&piv, &f, &pivot_row[j]);
+                    }
+                    *rhs = rhs.mul_sub(&piv, &f, &rhs_r);
+                }
+                (false, false) => {
+                    for &j in update.iter() {
+                        row[j] = row[j].mul_sub_div_prepared(&piv, &f, &pivot_row[j], &det);
+                    }
+                    *rhs = rhs.mul_sub_div_prepared(&piv, &f, &rhs_r, &det);
+                }
             }
-            self.rhs[i] = if f.is_zero() {
-                let v = self.rhs[i].mul(&piv);
-                if one { v } else { v.div_exact(&self.det) }
-            } else if one {
-                self.rhs[i].mul_sub(&piv, &f, &rhs_r)
-            } else {
-                self.rhs[i].mul_sub_div(&piv, &f, &rhs_r, &self.det)
-            };
             row[s] = Z::zero();
             if i < self.rows {
                 row[self.basis[i]] = piv.clone();
@@ -345,26 +360,28 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
     }
     let p = Tab::new(n, cols, t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
     let mut seen: HashSet<K> = HashSet::default();
-    let mut vertices: Vec<Vec<Z>> = Vec::new();
+    // The vertices x ≠ 0 found, flat: per vertex its m coordinates, then for each column j 1 when
+    // it is a best reply after x (r_j = 0) and 0 otherwise.
+    let mut vertices: Vec<Z> = Vec::new();
     search::<Z, K>(p, |t| {
         let zeros = K::of(cols, (0..cols).filter(|&v| t.value(v).is_zero()));
-        if seen.insert(zeros) {
-            let x: Vec<Z> = (0..m).map(|v| t.value(v)).collect();
-            if x.iter().any(Int::is_positive) {
-                // Keep x and which columns are best replies (r_j = 0) after it.
-                let mut v = x;
-                v.extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
-                vertices.push(v);
-            }
+        if seen.insert(zeros) && (0..m).any(|v| t.value(v).is_positive()) {
+            vertices.extend((0..m).map(|v| t.value(v)));
+            vertices
+                .extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
         }
     });
     let mut out = Vec::new();
     let mut scratch = Scratch::new();
-    let mut work = Vec::new();
-    for v in vertices {
+    let mut work = Elimination::new();
+    let mut support: Vec<bool> = Vec::with_capacity(m);
+    let mut replies: Vec<usize> = Vec::with_capacity(n);
+    for v in vertices.chunks_exact(cols) {
         let (x, best) = v.split_at(m);
-        let support: Vec<bool> = x.iter().map(Int::is_positive).collect();
-        let replies: Vec<usize> = (0..n).filter(|&j| best[j].is_positive()).collect();
+        support.clear();
+        support.extend(x.iter().map(Int::is_positive));
+        replies.clear();
+        replies.extend((0..n).filter(|&j| best[j].is_positive()));
         match unique_point(a, &support, &replies, &mut work) {
             Some(point) => out.extend(point.map(|y| (x.to_vec(), y))),
             None => {
@@ -377,6 +394,22 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
     Ok(out)
 }
 
+/// Scratch space of [`unique_point`], reused across calls.
+struct Elimination<Z> {
+    /// The k × (k + 1) system, row-major.
+    work: Vec<Z>,
+    /// The row each column was pivoted in.
+    row_of: Vec<usize>,
+    /// Rows already pivoted in.
+    used: Vec<bool>,
+}
+
+impl<Z> Elimination<Z> {
+    fn new() -> Elimination<Z> {
+        Elimination { work: Vec::new(), row_of: Vec::new(), used: Vec::new() }
+    }
+}
+
 /// The face of [`face_vertices`] when the block `a[S, R]` (rows in the support `S`, columns the
 /// replies `R`) is square and non-singular, the usual case: the equations `(a·y)_i = 1` for `i ∈ S`
 /// with `y_j = 0` for `j ∉ R` then have exactly one solution `y*`, so the face is `{y*}` when `y*`
@@ -384,12 +417,12 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
 /// columns) or `Some(None)` for those two answers; `None` when the block is not square or is
 /// singular, and the caller runs the face search. One fraction-free Gauss–Jordan elimination of the
 /// k × (k + 1) system (k = |S|), O(k³) operations, against a phase-1 simplex and a search on an
-/// (m + 1) × (m + k) tableau. `work` is scratch space.
+/// (m + 1) × (m + k) tableau. `scratch` is reused space.
 fn unique_point<Z: Int>(
     a: &[Vec<Z>],
     support: &[bool],
     replies: &[usize],
-    work: &mut Vec<Z>,
+    scratch: &mut Elimination<Z>,
 ) -> Option<Option<Vec<Z>>> {
     let n = a.first().map_or(0, Vec::len);
     let k = replies.len();
@@ -397,6 +430,7 @@ fn unique_point<Z: Int>(
         return None;
     }
     let w = k + 1;
+    let Elimination { work, row_of, used } = scratch;
     work.clear();
     for (row, _) in a.iter().zip(support).filter(|(_, s)| **s) {
         work.extend(replies.iter().map(|&j| row[j].clone()));
@@ -405,18 +439,21 @@ fn unique_point<Z: Int>(
     // As a fraction-free tableau (`det·B⁻¹` times the system, see `Tab`): column c is pivoted in a
     // row not used before; pivoted columns stay `det` times unit columns and are not stored anew.
     let mut det = Z::from_i64(1);
-    let mut row_of = vec![NONE; k];
-    let mut used = vec![false; k];
+    row_of.clear();
+    row_of.resize(k, NONE);
+    used.clear();
+    used.resize(k, false);
     for c in 0..k {
         let r = (0..k).find(|&r| !used[r] && !work[r * w + c].is_zero())?;
         used[r] = true;
         row_of[c] = r;
         let piv = work[r * w + c].clone();
+        // Every entry of this step is divided by the same `det`: prepared once.
+        let d = det.prepare();
         for i in (0..k).filter(|&i| i != r) {
             let f = work[i * w + c].clone();
             for j in c + 1..w {
-                let v = work[i * w + j].mul_sub(&piv, &f, &work[r * w + j]);
-                work[i * w + j] = v.div_exact(&det);
+                work[i * w + j] = work[i * w + j].mul_sub_div_prepared(&piv, &f, &work[r * w + j], &d);
             }
         }
         det = piv;
@@ -429,20 +466,20 @@ fn unique_point<Z: Int>(
     let negative = det.is_negative();
     let fix = |v: &Z| if negative { Z::zero().sub(v) } else { v.clone() };
     let det = fix(&det);
-    let ys: Vec<Z> = row_of.iter().map(|&r| fix(&work[r * w + k])).collect();
-    if ys.iter().any(Int::is_negative) {
+    let y_of = |c: usize| fix(&work[row_of[c] * w + k]);
+    if (0..k).any(|c| y_of(c).is_negative()) {
         return Some(None);
     }
     // Rows outside the support must not exceed 1: (a·y*)_i ≤ det.
     for (row, _) in a.iter().zip(support).filter(|(_, s)| !**s) {
-        let value = replies.iter().zip(&ys).fold(Z::zero(), |acc, (&j, y)| acc.add(&row[j].mul(y)));
+        let value = replies.iter().enumerate().fold(Z::zero(), |acc, (c, &j)| acc.add(&row[j].mul(&y_of(c))));
         if value > det {
             return Some(None);
         }
     }
     let mut y = vec![Z::zero(); n];
-    for (&j, v) in replies.iter().zip(ys) {
-        y[j] = v;
+    for (c, &j) in replies.iter().enumerate() {
+        y[j] = y_of(c);
     }
     Some(Some(y))
 }

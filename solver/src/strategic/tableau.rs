@@ -90,6 +90,12 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     fn overflowed() -> bool {
         false
     }
+    /// The minimum-ratio test without tie-breaking: the first index `i` with `den[i] > 0` whose
+    /// ratio `num[i] / den[i]` is smallest (`None` when no `den[i]` is positive), and whether another
+    /// such index ties it exactly (the caller then breaks the tie). `den` and `num` have equal lengths.
+    fn min_ratio(den: &[Self], num: &[Self]) -> (Option<usize>, bool) {
+        min_ratio_by_comparisons(den, num)
+    }
     /// `self` prepared as the divisor of many exact divisions ([`Int::div_prepared`],
     /// [`Int::mul_sub_div_prepared`]), such as every entry of one pivot by the previous `det`.
     fn prepare(&self) -> Divisor<Self> {
@@ -103,6 +109,27 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     fn mul_sub_div_prepared(&self, a: &Self, b: &Self, c: &Self, d: &Divisor<Self>) -> Self {
         self.mul_sub_div(a, b, c, &d.d)
     }
+}
+
+/// [`Int::min_ratio`] by one cross-multiplication per candidate row (the default; [`Word`] has a
+/// branch-free version).
+fn min_ratio_by_comparisons<Z: Int>(den: &[Z], num: &[Z]) -> (Option<usize>, bool) {
+    let mut best: Option<usize> = None;
+    let mut tie = false;
+    for (i, (p, v)) in den.iter().zip(num).enumerate() {
+        if !p.is_positive() {
+            continue;
+        }
+        match best {
+            None => best = Some(i),
+            Some(k) => match v.cmp_products(&den[k], &num[k], p) {
+                Ordering::Less => (best, tie) = (Some(i), false),
+                Ordering::Equal => tie = true,
+                Ordering::Greater => {}
+            },
+        }
+    }
+    (best, tie)
 }
 
 /// A divisor prepared by [`Int::prepare`]. For [`Word`], an exact division by `d = 2^shift · odd`
@@ -416,6 +443,28 @@ impl Int for Word {
     }
     fn div_prepared(&self, d: &Divisor<Self>) -> Self {
         Word::div_by(i128::from(self.0), d)
+    }
+    fn min_ratio(den: &[Self], num: &[Self]) -> (Option<usize>, bool) {
+        // Branch-free over the signs of `den` (which a branch predictor cannot learn): a row with
+        // `den ≤ 0` takes the ratio 1 / 0, above every finite ratio and equal to none, and the
+        // products are exact in `i128`.
+        // The selections are bit masks (all ones or zero), which the compiler keeps branch-free.
+        let (mut best, mut tie) = (usize::MAX, false);
+        let (mut bn, mut bd) = (1i64, 0i64);
+        for (i, (p, v)) in den.iter().zip(num).enumerate() {
+            let positive = p.0 > 0;
+            let keep = -i64::from(positive);
+            let (n, d) = ((v.0 & keep) | (1 & !keep), p.0 & keep);
+            let (l, r) = (i128::from(n) * i128::from(bd), i128::from(bn) * i128::from(d));
+            let less = l < r;
+            tie = !less & (tie | (positive & (l == r)));
+            let take = -i64::from(less);
+            bn = (n & take) | (bn & !take);
+            bd = (d & take) | (bd & !take);
+            let take = usize::from(less).wrapping_neg();
+            best = (i & take) | (best & !take);
+        }
+        ((best != usize::MAX).then_some(best), tie)
     }
     fn mul_sub_div_prepared(&self, a: &Self, b: &Self, c: &Self, d: &Divisor<Self>) -> Self {
         Word::div_by(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d)
@@ -885,6 +934,38 @@ mod tests {
                     proptest::prop_assert_eq!(in_words(|| Word::div_by(v, &Word(d).prepare())), expected);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn word_min_ratio_examples() {
+        let w = |v: &[i64]| v.iter().map(|&x| Word(x)).collect::<Vec<_>>();
+        let check = |den: &[i64], num: &[i64], expected: (Option<usize>, bool)| {
+            assert_eq!(Word::min_ratio(&w(den), &w(num)), expected, "{den:?} {num:?}");
+            assert_eq!(min_ratio_by_comparisons(&w(den), &w(num)), expected, "{den:?} {num:?}");
+        };
+        check(&[], &[], (None, false));
+        check(&[0, -3], &[1, 1], (None, false));
+        check(&[2, 1, 4], &[3, 1, 2], (Some(2), false));
+        // 1/2 = 2/4 tie; a later strictly smaller ratio clears the tie.
+        check(&[2, 4, 3], &[1, 2, 5], (Some(0), true));
+        check(&[2, 4, 3], &[1, 2, 0], (Some(2), false));
+        // Entries ≤ 0 never take part, even with a ratio that would tie or win.
+        check(&[-2, 2, 0], &[-1, 1, 0], (Some(1), false));
+        check(&[i64::MAX, 1], &[i64::MAX, 1], (Some(0), true));
+        check(&[i64::MAX, 2], &[i64::MIN, i64::MIN], (Some(1), false));
+    }
+
+    proptest::proptest! {
+        /// The branch-free word version agrees with the comparisons of the default.
+        #[test]
+        fn word_min_ratio_agrees_with_comparisons(
+            rows in proptest::collection::vec((-3i64..=3, -3i64..=3), 0..12),
+            shift in 0u32..62,
+        ) {
+            let den: Vec<Word> = rows.iter().map(|r| Word(r.0 << shift)).collect();
+            let num: Vec<Word> = rows.iter().map(|r| Word(r.1 << shift)).collect();
+            proptest::prop_assert_eq!(Word::min_ratio(&den, &num), min_ratio_by_comparisons(&den, &num));
         }
     }
 

@@ -43,14 +43,15 @@ const NONE: usize = usize::MAX;
 /// A fraction-free tableau (as in [`super::tableau`]: every row is `det·B⁻¹` times the system, basic
 /// columns hold `det` in their own row) with an optional objective row after the constraint rows,
 /// a starting `det` other than 1, and pivots on negative elements.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Tab<Z> {
     /// Constraint rows (taking part in ratio tests).
     rows: usize,
     /// Total rows, the objective row (if any) last.
     all_rows: usize,
     cols: usize,
-    /// Row-major, `all_rows × cols`.
+    /// Column-major, `cols` columns of `all_rows` entries: the ratio tests read one column and
+    /// the right-hand side, both contiguous.
     t: Vec<Z>,
     rhs: Vec<Z>,
     det: Z,
@@ -61,18 +62,53 @@ struct Tab<Z> {
     lex: Vec<usize>,
 }
 
+impl<Z: Clone> Clone for Tab<Z> {
+    fn clone(&self) -> Self {
+        Tab {
+            rows: self.rows,
+            all_rows: self.all_rows,
+            cols: self.cols,
+            t: self.t.clone(),
+            rhs: self.rhs.clone(),
+            det: self.det.clone(),
+            basis: self.basis.clone(),
+            row_of: self.row_of.clone(),
+            lex: self.lex.clone(),
+        }
+    }
+
+    /// Field by field, reusing this tableau's buffers (the search copies a parent into a freed
+    /// slot for each edge that is not the parent's last; a derived `clone_from` would allocate).
+    fn clone_from(&mut self, o: &Self) {
+        (self.rows, self.all_rows, self.cols) = (o.rows, o.all_rows, o.cols);
+        self.t.clone_from(&o.t);
+        self.rhs.clone_from(&o.rhs);
+        self.det.clone_from(&o.det);
+        self.basis.clone_from(&o.basis);
+        self.row_of.clone_from(&o.row_of);
+        self.lex.clone_from(&o.lex);
+    }
+}
+
 impl<Z: Int> Tab<Z> {
-    /// A tableau from flat rows (`all_rows × cols`) whose basic columns hold `det` in their rows.
-    fn new(all_rows: usize, cols: usize, t: Vec<Z>, rhs: Vec<Z>, det: Z, basis: Vec<usize>) -> Tab<Z> {
+    /// A tableau from flat rows (`all_rows × cols`, row-major) whose basic columns hold `det` in
+    /// their rows.
+    fn new(all_rows: usize, cols: usize, rows: &[Z], rhs: Vec<Z>, det: Z, basis: Vec<usize>) -> Tab<Z> {
         let mut row_of = vec![NONE; cols];
         for (i, &b) in basis.iter().enumerate() {
             row_of[b] = i;
         }
+        let t = (0..cols).flat_map(|j| (0..all_rows).map(move |i| rows[i * cols + j].clone())).collect();
         Tab { rows: basis.len(), all_rows, cols, t, rhs, det, lex: basis.clone(), basis, row_of }
     }
 
     fn at(&self, i: usize, j: usize) -> &Z {
-        &self.t[i * self.cols + j]
+        &self.t[j * self.all_rows + i]
+    }
+
+    /// Column `j` over all rows.
+    fn column(&self, j: usize) -> &[Z] {
+        &self.t[j * self.all_rows..(j + 1) * self.all_rows]
     }
 
     /// `det` times the value of variable `v`.
@@ -88,28 +124,38 @@ impl<Z: Int> Tab<Z> {
     }
 
     /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
-    /// column is positive.
-    ///
-    /// One pass compares every row's ratio `rhs_i / t_is` with the best so far by cross-multiplication,
-    /// a row with `t_is ≤ 0` taking the ratio `1 / 0` (above every finite ratio, equal to none), so
-    /// the loop has no data-dependent branch but the comparison's outcome; only exact ties (both
-    /// entries positive) go on to the lex columns ([`Tab::lex_tie_less`]).
+    /// column is positive: the smallest ratio `rhs_i / t_is` over rows with `t_is > 0` by
+    /// cross-multiplication, the lex columns compared only on exact ties ([`Tab::lex_tie_less`]).
     fn lex_min_ratio(&self, s: usize) -> Option<usize> {
-        let (one, zero) = (Z::from_i64(1), Z::zero());
-        let mut best = NONE;
-        // The best ratio so far as (numerator, denominator); (1, 0) while there is none.
-        let (mut num, mut den) = (&one, &zero);
-        let column = self.t[s..].iter().step_by(self.cols);
-        for (i, (p, rhs)) in column.zip(&self.rhs[..self.rows]).enumerate() {
-            let (n, d) = if p.is_positive() { (rhs, p) } else { (&one, &zero) };
-            match n.cmp_products(den, num, d) {
-                std::cmp::Ordering::Less => {}
-                std::cmp::Ordering::Equal if d.is_positive() && self.lex_tie_less(i, best, s) => {}
-                _ => continue,
-            }
-            (best, num, den) = (i, n, d);
+        let rows = self.rows;
+        match Z::min_ratio(&self.column(s)[..rows], &self.rhs[..rows]) {
+            (best, false) => best,
+            (_, true) => self.lex_min_ratio_tied(s),
         }
-        (best != NONE).then_some(best)
+    }
+
+    /// [`Tab::lex_min_ratio`] when the smallest ratio is tied: every tie broken by the lex columns.
+    fn lex_min_ratio_tied(&self, s: usize) -> Option<usize> {
+        // The best row so far with its rhs and pivot-column entry.
+        let mut best: Option<(usize, &Z, &Z)> = None;
+        let rows = self.rows;
+        for (i, (p, rhs)) in self.column(s)[..rows].iter().zip(&self.rhs[..rows]).enumerate() {
+            if !p.is_positive() {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((k, rk, pk)) => match rhs.cmp_products(pk, rk, p) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => self.lex_tie_less(i, k, s),
+                },
+            };
+            if better {
+                best = Some((i, rhs, p));
+            }
+        }
+        best.map(|(i, _, _)| i)
     }
 
     /// For rows `i` and `k` whose ratios `rhs / t_is` tie (both entries positive), true when row
@@ -134,56 +180,51 @@ impl<Z: Int> Tab<Z> {
     /// Pivots on `(r, s)` (`t_rs ≠ 0`; when negative, the tableau is negated afterwards so that
     /// `det` stays positive).
     fn pivot(&mut self, r: usize, s: usize, scratch: &mut Scratch<Z>) {
-        let cols = self.cols;
+        let (all_rows, rows) = (self.all_rows, self.rows);
         let piv = self.at(r, s).clone();
         let leave = self.basis[r];
         let one = self.det == Z::from_i64(1);
-        let Scratch { row: pivot_row, cols: update } = scratch;
-        pivot_row.clear();
-        pivot_row.extend_from_slice(&self.t[r * cols..(r + 1) * cols]);
-        // Basic columns other than the leaving one stay unit columns (times det): only the
-        // non-basic columns other than `s`, and the leaving one, change.
-        update.clear();
-        update.extend((0..cols).filter(|&j| j != s && (self.row_of[j] == NONE || j == leave)));
-        let rhs_r = self.rhs[r].clone();
+        let Scratch { column: pivot_column } = scratch;
+        pivot_column.clear();
+        pivot_column.extend_from_slice(self.column(s));
         // Every entry of this pivot is divided by the same `det`: prepared once.
         let det = self.det.prepare();
-        for i in 0..self.all_rows {
-            if i == r {
-                continue;
+        // Row r is unchanged; every other row i becomes (t_ij·piv − t_is·t_rj) / det. Basic columns
+        // other than the leaving one stay unit columns (times det, set below): only the non-basic
+        // columns other than `s`, the leaving one, and the right-hand side change.
+        let update = |column: &mut [Z]| {
+            let prj = column[r].clone();
+            for (i, (v, f)) in column.iter_mut().zip(pivot_column.iter()).enumerate() {
+                if i == r {
+                    continue;
+                }
+                *v = if f.is_zero() {
+                    let p = v.mul(&piv);
+                    if one { p } else { p.div_prepared(&det) }
+                } else if one {
+                    v.mul_sub(&piv, f, &prj)
+                } else {
+                    v.mul_sub_div_prepared(&piv, f, &prj, &det)
+                };
             }
-            let row = &mut self.t[i * cols..(i + 1) * cols];
-            let f = row[s].clone();
-            let rhs = &mut self.rhs[i];
-            match (f.is_zero(), one) {
-                (true, true) => {
-                    for &j in update.iter() {
-                        row[j] = row[j].mul(&piv);
-                    }
-                    *rhs = rhs.mul(&piv);
-                }
-                (true, false) => {
-                    for &j in update.iter() {
-                        row[j] = row[j].mul(&piv).div_prepared(&det);
-                    }
-                    *rhs = rhs.mul(&piv).div_prepared(&det);
-                }
-                (false, true) => {
-                    for &j in update.iter() {
-                        row[j] = row[j].mul_sub(&piv, &f, &pivot_row[j]);
-                    }
-                    *rhs = rhs.mul_sub(&piv, &f, &rhs_r);
-                }
-                (false, false) => {
-                    for &j in update.iter() {
-                        row[j] = row[j].mul_sub_div_prepared(&piv, &f, &pivot_row[j], &det);
-                    }
-                    *rhs = rhs.mul_sub_div_prepared(&piv, &f, &rhs_r, &det);
-                }
+        };
+        for (j, column) in self.t.chunks_exact_mut(all_rows).enumerate() {
+            if j != s && (self.row_of[j] == NONE || j == leave) {
+                update(column);
             }
-            row[s] = Z::zero();
-            if i < self.rows {
-                row[self.basis[i]] = piv.clone();
+        }
+        update(&mut self.rhs);
+        // Column s becomes piv times the unit column of row r; the other basic columns hold the
+        // new det in their rows.
+        let column_s = &mut self.t[s * all_rows..(s + 1) * all_rows];
+        for (i, v) in column_s.iter_mut().enumerate() {
+            if i != r {
+                *v = Z::zero();
+            }
+        }
+        for (i, &b) in self.basis[..rows].iter().enumerate() {
+            if i != r {
+                self.t[b * all_rows + i] = piv.clone();
             }
         }
         self.det = piv;
@@ -201,15 +242,13 @@ impl<Z: Int> Tab<Z> {
 
 /// Scratch space of [`Tab::pivot`], reused across pivots.
 struct Scratch<Z> {
-    /// A copy of the pivot row.
-    row: Vec<Z>,
-    /// The columns a pivot updates.
-    cols: Vec<usize>,
+    /// A copy of the pivot column.
+    column: Vec<Z>,
 }
 
 impl<Z> Scratch<Z> {
     fn new() -> Scratch<Z> {
-        Scratch { row: Vec::new(), cols: Vec::new() }
+        Scratch { column: Vec::new() }
     }
 }
 
@@ -268,6 +307,10 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let mut queue: std::collections::VecDeque<(usize, usize, usize)> = std::collections::VecDeque::new();
     let mut scratch = Scratch::new();
     let mut slot = 0;
+    // The variable that left the basis in the pivot to `slab[slot]` (none at the start): entering it
+    // again is the edge back to the parent, already seen. (On the perturbed, simple polytope an
+    // edge is the lexicographic pivot from both of its ends, so its ratio test is not repeated.)
+    let mut back = NONE;
     loop {
         if Z::overflowed() {
             return;
@@ -278,7 +321,7 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
         let mut basis = K::of(cols, t.basis.iter().copied());
         let mut edges = 0;
         for s in 0..t.cols {
-            if t.is_basic(s) {
+            if t.is_basic(s) || s == back {
                 continue;
             }
             let Some(r) = t.lex_min_ratio(s) else { continue };
@@ -317,6 +360,7 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
             pending.push(0);
             slab.len() - 1
         };
+        back = slab[slot].basis[r];
         slab[slot].pivot(r, s, &mut scratch);
     }
 }
@@ -358,7 +402,7 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
         t.extend(row.iter().cloned());
         t.extend((0..n).map(|k| Z::from_i64(i64::from(k == j))));
     }
-    let p = Tab::new(n, cols, t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
+    let p = Tab::new(n, cols, &t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
     let mut seen: HashSet<K> = HashSet::default();
     // The vertices x ≠ 0 found, flat: per vertex its m coordinates, then for each column j 1 when
     // it is a best reply after x (r_j = 0) and 0 otherwise.
@@ -513,7 +557,7 @@ fn face_vertices<Z: Int, K: Key>(
     let size = support.iter().filter(|&&s| s).count();
     let mut rhs = vec![Z::from_i64(1); m];
     rhs.push(Z::from_i64(-i64::try_from(size).unwrap_or(i64::MAX)));
-    let mut tab = Tab::new(m + 1, cols, t, rhs, Z::from_i64(1), (0..m).collect());
+    let mut tab = Tab::new(m + 1, cols, &t, rhs, Z::from_i64(1), (0..m).collect());
     // Phase 1: Dantzig's rule, lexicographic ratio test (no cycling), until the sum of the slacks
     // in the support is 0 (rhs of the objective row 0) or optimal above 0 (the face is empty).
     while !tab.rhs[m].is_zero() && !Z::overflowed() {
@@ -554,7 +598,7 @@ fn face_vertices<Z: Int, K: Key>(
     let frhs: Vec<Z> = rows.iter().map(|&r| tab.rhs[r].clone()).collect();
     let fbasis: Vec<usize> = rows.iter().map(|&r| new_index[tab.basis[r]]).collect();
     debug_assert!(fbasis.iter().all(|&b| b != NONE), "every kept row has a kept basic column");
-    let face = Tab::new(rows.len(), fcols, ft, frhs, tab.det.clone(), fbasis);
+    let face = Tab::new(rows.len(), fcols, &ft, frhs, tab.det.clone(), fbasis);
     let y_cols: Range<usize> = (fcols - k)..fcols;
     let mut seen: HashSet<K> = HashSet::default();
     let mut out = Vec::new();

@@ -28,7 +28,7 @@
 
 use std::ops::Range;
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 
 use super::Bimatrix;
 use super::tableau::Int;
@@ -194,18 +194,19 @@ impl<Z: Int> Tab<Z> {
         // columns other than `s`, the leaving one, and the right-hand side change.
         let update = |column: &mut [Z]| {
             let prj = column[r].clone();
-            for (i, (v, f)) in column.iter_mut().zip(pivot_column.iter()).enumerate() {
-                if i == r {
-                    continue;
+            let entries = column.iter_mut().zip(pivot_column.iter()).enumerate().filter(|(i, _)| *i != r);
+            if one {
+                for (_, (v, f)) in entries {
+                    *v = if f.is_zero() { v.mul(&piv) } else { v.mul_sub(&piv, f, &prj) };
                 }
-                *v = if f.is_zero() {
-                    let p = v.mul(&piv);
-                    if one { p } else { p.div_prepared(&det) }
-                } else if one {
-                    v.mul_sub(&piv, f, &prj)
-                } else {
-                    v.mul_sub_div_prepared(&piv, f, &prj, &det)
-                };
+            } else {
+                for (_, (v, f)) in entries {
+                    *v = if f.is_zero() {
+                        v.mul(&piv).div_prepared(&det)
+                    } else {
+                        v.mul_sub_div_prepared(&piv, f, &prj, &det)
+                    };
+                }
             }
         };
         for (j, column) in self.t.chunks_exact_mut(all_rows).enumerate() {
@@ -259,6 +260,8 @@ trait Key: Clone + Eq + std::hash::Hash {
     fn empty(cols: usize) -> Self;
     /// Adds `v` if absent, removes it if present.
     fn flip(&mut self, v: usize);
+    /// True when `v` is in the set.
+    fn contains(&self, v: usize) -> bool;
     /// The set of the distinct indices `vars`.
     fn of(cols: usize, vars: impl Iterator<Item = usize>) -> Self {
         let mut k = Self::empty(cols);
@@ -277,6 +280,9 @@ impl Key for u128 {
     fn flip(&mut self, v: usize) {
         *self ^= 1 << v;
     }
+    fn contains(&self, v: usize) -> bool {
+        *self & (1 << v) != 0
+    }
 }
 
 impl Key for Box<[u64]> {
@@ -285,6 +291,9 @@ impl Key for Box<[u64]> {
     }
     fn flip(&mut self, v: usize) {
         self[v / 64] ^= 1 << (v % 64);
+    }
+    fn contains(&self, v: usize) -> bool {
+        self[v / 64] & (1 << (v % 64)) != 0
     }
 }
 
@@ -298,8 +307,12 @@ impl Key for Box<[u64]> {
 /// run.
 fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let cols = start.cols;
-    let mut seen: HashSet<K> = HashSet::default();
-    seen.insert(K::of(cols, start.basis.iter().copied()));
+    // Every basis seen, with the entering columns known to lead from it to a seen basis: the edge
+    // back to where it was first reached from, and each edge found from its other end when both
+    // ends were already seen. (On the perturbed, simple polytope an edge is the lexicographic pivot
+    // from both of its ends, so each edge's ratio test runs once; a set bit only skips a test.)
+    let mut seen: HashMap<K, K> = HashMap::default();
+    seen.insert(K::of(cols, start.basis.iter().copied()), K::empty(cols));
     // Tableaux with waiting edges, how many edges wait on each, and the free slots.
     let mut slab: Vec<Tab<Z>> = vec![start];
     let mut pending: Vec<usize> = vec![0];
@@ -307,10 +320,6 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let mut queue: std::collections::VecDeque<(usize, usize, usize)> = std::collections::VecDeque::new();
     let mut scratch = Scratch::new();
     let mut slot = 0;
-    // The variable that left the basis in the pivot to `slab[slot]` (none at the start): entering it
-    // again is the edge back to the parent, already seen. (On the perturbed, simple polytope an
-    // edge is the lexicographic pivot from both of its ends, so its ratio test is not repeated.)
-    let mut back = NONE;
     loop {
         if Z::overflowed() {
             return;
@@ -319,17 +328,25 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
         let t = &slab[slot];
         visit(t);
         let mut basis = K::of(cols, t.basis.iter().copied());
+        let known = seen.get(&basis).cloned().unwrap_or_else(|| K::empty(cols));
         let mut edges = 0;
         for s in 0..t.cols {
-            if t.is_basic(s) || s == back {
+            if t.is_basic(s) || known.contains(s) {
                 continue;
             }
             let Some(r) = t.lex_min_ratio(s) else { continue };
             let leave = t.basis[r];
             basis.flip(leave);
             basis.flip(s);
-            if !seen.contains(&basis) {
-                seen.insert(basis.clone());
+            // From the neighbour, entering `leave` leads back here.
+            if let Some(back) = seen.get_mut(&basis) {
+                if !back.contains(leave) {
+                    back.flip(leave);
+                }
+            } else {
+                let mut back = K::empty(cols);
+                back.flip(leave);
+                seen.insert(basis.clone(), back);
                 queue.push_back((slot, r, s));
                 edges += 1;
             }
@@ -360,7 +377,6 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
             pending.push(0);
             slab.len() - 1
         };
-        back = slab[slot].basis[r];
         slab[slot].pivot(r, s, &mut scratch);
     }
 }
@@ -446,11 +462,13 @@ struct Elimination<Z> {
     row_of: Vec<usize>,
     /// Rows already pivoted in.
     used: Vec<bool>,
+    /// A copy of the pivot row's entries right of the pivot.
+    row: Vec<Z>,
 }
 
 impl<Z> Elimination<Z> {
     fn new() -> Elimination<Z> {
-        Elimination { work: Vec::new(), row_of: Vec::new(), used: Vec::new() }
+        Elimination { work: Vec::new(), row_of: Vec::new(), used: Vec::new(), row: Vec::new() }
     }
 }
 
@@ -474,7 +492,7 @@ fn unique_point<Z: Int>(
         return None;
     }
     let w = k + 1;
-    let Elimination { work, row_of, used } = scratch;
+    let Elimination { work, row_of, used, row: prow } = scratch;
     work.clear();
     for (row, _) in a.iter().zip(support).filter(|(_, s)| **s) {
         work.extend(replies.iter().map(|&j| row[j].clone()));
@@ -494,10 +512,15 @@ fn unique_point<Z: Int>(
         let piv = work[r * w + c].clone();
         // Every entry of this step is divided by the same `det`: prepared once.
         let d = det.prepare();
-        for i in (0..k).filter(|&i| i != r) {
-            let f = work[i * w + c].clone();
-            for j in c + 1..w {
-                work[i * w + j] = work[i * w + j].mul_sub_div_prepared(&piv, &f, &work[r * w + j], &d);
+        prow.clear();
+        prow.extend_from_slice(&work[r * w + c + 1..(r + 1) * w]);
+        for (i, row) in work.chunks_exact_mut(w).enumerate() {
+            if i == r {
+                continue;
+            }
+            let (f, rest) = (row[c].clone(), &mut row[c + 1..]);
+            for (v, p) in rest.iter_mut().zip(prow.iter()) {
+                *v = v.mul_sub_div_prepared(&piv, &f, p, &d);
             }
         }
         det = piv;

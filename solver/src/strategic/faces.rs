@@ -123,6 +123,18 @@ impl<Z: Int> Tab<Z> {
         self.row_of[v] != NONE
     }
 
+    /// True when this basis's vertex (its point with the unperturbed right-hand side) is not in
+    /// `seen`, the zero sets of the degenerate vertices met so far; adds it. A vertex without a
+    /// basic variable at zero is met through this basis only (any basis of it has its non-basic
+    /// variables among the zeros, which are exactly this basis's non-basic ones), so it is new and
+    /// is not stored.
+    fn new_vertex<K: Key>(&self, seen: &mut HashSet<K>) -> bool {
+        if !self.rhs[..self.rows].iter().any(Int::is_zero) {
+            return true;
+        }
+        seen.insert(K::of(self.cols, (0..self.cols).filter(|&v| self.value(v).is_zero())))
+    }
+
     /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
     /// column is positive: the smallest ratio `rhs_i / t_is` over rows with `t_is > 0` by
     /// cross-multiplication, the lex columns compared only on exact ties ([`Tab::lex_tie_less`]).
@@ -424,8 +436,7 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
     // it is a best reply after x (r_j = 0) and 0 otherwise.
     let mut vertices: Vec<Z> = Vec::new();
     search::<Z, K>(p, |t| {
-        let zeros = K::of(cols, (0..cols).filter(|&v| t.value(v).is_zero()));
-        if seen.insert(zeros) && (0..m).any(|v| t.value(v).is_positive()) {
+        if t.new_vertex(&mut seen) && (0..m).any(|v| t.value(v).is_positive()) {
             vertices.extend((0..m).map(|v| t.value(v)));
             vertices
                 .extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
@@ -626,8 +637,7 @@ fn face_vertices<Z: Int, K: Key>(
     let mut seen: HashSet<K> = HashSet::default();
     let mut out = Vec::new();
     search::<Z, K>(face, |t| {
-        let zeros = K::of(fcols, (0..fcols).filter(|&v| t.value(v).is_zero()));
-        if seen.insert(zeros) {
+        if t.new_vertex(&mut seen) {
             let mut y = vec![Z::zero(); n];
             for (c, &j) in y_cols.clone().zip(replies) {
                 y[j] = t.value(c);

@@ -481,7 +481,8 @@ impl Word {
     fn div_by(v: i128, d: &Divisor<Word>) -> Word {
         // `as` truncates to the low 64 bits (the reduction modulo 2⁶⁴) and reinterprets them as a
         // two's-complement `i64`.
-        let q = ((v >> d.shift) as u64).wrapping_mul(d.inverse) as i64;
+        // (`shift` < 64 as `d` fits `i64`; the mask tells the compiler so.)
+        let q = ((v >> (d.shift & 63)) as u64).wrapping_mul(d.inverse) as i64;
         // (`d = 0` would pass the check for `v = 0`.)
         if d.d.0 != 0 && i128::from(q) * i128::from(d.d.0) == v { Word(q) } else { Word::div_i128(v, d.d.0) }
     }

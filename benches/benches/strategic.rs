@@ -5,7 +5,11 @@
 //! - `strategic/lcp`: `lemke_howson::solve` (label 0) on random general-sum N×N games, N = 10, 50, 100;
 //! - `strategic/enum`: `enumeration::solve` on random general-sum N×N games, N = 4, 6, 8, 10 (at
 //!   10×10 the machine-word attempt overflows and the checked `i128` tier answers: the time includes
-//!   both attempts).
+//!   both attempts);
+//! - `strategic/enum/compare-10x10`: the same on compare.py's 10×10 game (`data/compare_b10.nfg`,
+//!   written by `python3 /work/shared/peers/gen_games.py bimatrix --rows 10 --seed 1`: payoffs
+//!   -10..=10, 32 extreme equilibria, answered in machine words), the game of the `enum` target
+//!   against QuantEcon in docs/performance.md.
 //!
 //! Payoffs are integers in -50..=50 drawn by the deterministic `SplitMix64`, so every run sees the same
 //! games. Each timing includes building the integer tableaux and the exact verification of every
@@ -32,6 +36,7 @@ use std::time::Duration;
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion};
 use redline_benches::SplitMix64;
+use redline_models::format::nfg;
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
 use redline_solver::strategic::{enumeration, lemke_howson, lp};
@@ -95,6 +100,14 @@ fn strategic<M: Measurement>(c: &mut Criterion<M>) {
         });
         group.finish();
     }
+    let g = nfg::read(include_str!("../data/compare_b10.nfg")).expect("the stored compare.py game reads");
+    let count = enumeration::solve(&g).expect("bimatrix games are solvable").equilibria.len();
+    eprintln!("enum compare.py 10x10: {count} extreme equilibria");
+    let mut group = group(c, "strategic/enum", 10);
+    group.bench_with_input(BenchmarkId::from_parameter("compare-10x10"), &g, |b, g| {
+        b.iter(|| enumeration::solve(black_box(g)).expect("bimatrix games are solvable"));
+    });
+    group.finish();
 }
 
 criterion_main_cpu!(strategic);

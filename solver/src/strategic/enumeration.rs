@@ -74,8 +74,13 @@ pub fn solve(game: &StrategicGame) -> Result<Solution, Error> {
 /// Every extreme equilibrium by [`super::faces`]: the vertices of the smaller polytope, each with the
 /// vertices of its complementary face of the other, each pair verified exactly.
 fn run<Z: Int>(game: &Bimatrix<Z>, _w: Z) -> Result<Vec<MixedEquilibrium>, Error> {
+    let pairs = faces::extreme_pairs(game)?;
+    if Z::overflowed() {
+        // Machine words overflowed: the pairs are void and `in_words` discards this answer.
+        return Ok(Vec::new());
+    }
     let mut equilibria = Vec::new();
-    for (x, y) in faces::extreme_pairs(game)? {
+    for (x, y) in pairs {
         equilibria.push(game.verified(&x, &y)?);
     }
     sort_dedup(&mut equilibria);
@@ -450,6 +455,16 @@ mod tests {
         let s = solve(&g).unwrap();
         assert_eq!(s.equilibria, old(&g));
         assert!(!s.equilibria.is_empty());
+    }
+
+    /// Weights whose product leaves a machine word: verification in words gives up (the attempt is
+    /// void) instead of dividing by the overflowed 0.
+    #[test]
+    fn verification_in_words_does_not_divide_by_an_overflowed_zero() {
+        let g = game_of(1, 1, &[3, 5]);
+        let (a, b) = two_player(&g, "enum").unwrap();
+        let big = Word(1 << 40);
+        assert!(in_words(|| Bimatrix::new(&a, &b).verified(&[big], &[big])).is_none());
     }
 
     /// Payoffs of 2^16: the words overflow, the checked `i128` tier answers, as the big integers do.

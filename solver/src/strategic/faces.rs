@@ -28,7 +28,7 @@
 
 use std::ops::Range;
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 
 use super::Bimatrix;
 use super::tableau::Int;
@@ -43,14 +43,15 @@ const NONE: usize = usize::MAX;
 /// A fraction-free tableau (as in [`super::tableau`]: every row is `det·B⁻¹` times the system, basic
 /// columns hold `det` in their own row) with an optional objective row after the constraint rows,
 /// a starting `det` other than 1, and pivots on negative elements.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Tab<Z> {
     /// Constraint rows (taking part in ratio tests).
     rows: usize,
     /// Total rows, the objective row (if any) last.
     all_rows: usize,
     cols: usize,
-    /// Row-major, `all_rows × cols`.
+    /// Column-major, `cols` columns of `all_rows` entries: the ratio tests read one column and
+    /// the right-hand side, both contiguous.
     t: Vec<Z>,
     rhs: Vec<Z>,
     det: Z,
@@ -61,18 +62,53 @@ struct Tab<Z> {
     lex: Vec<usize>,
 }
 
+impl<Z: Clone> Clone for Tab<Z> {
+    fn clone(&self) -> Self {
+        Tab {
+            rows: self.rows,
+            all_rows: self.all_rows,
+            cols: self.cols,
+            t: self.t.clone(),
+            rhs: self.rhs.clone(),
+            det: self.det.clone(),
+            basis: self.basis.clone(),
+            row_of: self.row_of.clone(),
+            lex: self.lex.clone(),
+        }
+    }
+
+    /// Field by field, reusing this tableau's buffers (the search copies a parent into a freed
+    /// slot for each edge that is not the parent's last; a derived `clone_from` would allocate).
+    fn clone_from(&mut self, o: &Self) {
+        (self.rows, self.all_rows, self.cols) = (o.rows, o.all_rows, o.cols);
+        self.t.clone_from(&o.t);
+        self.rhs.clone_from(&o.rhs);
+        self.det.clone_from(&o.det);
+        self.basis.clone_from(&o.basis);
+        self.row_of.clone_from(&o.row_of);
+        self.lex.clone_from(&o.lex);
+    }
+}
+
 impl<Z: Int> Tab<Z> {
-    /// A tableau from flat rows (`all_rows × cols`) whose basic columns hold `det` in their rows.
-    fn new(all_rows: usize, cols: usize, t: Vec<Z>, rhs: Vec<Z>, det: Z, basis: Vec<usize>) -> Tab<Z> {
+    /// A tableau from flat rows (`all_rows × cols`, row-major) whose basic columns hold `det` in
+    /// their rows.
+    fn new(all_rows: usize, cols: usize, rows: &[Z], rhs: Vec<Z>, det: Z, basis: Vec<usize>) -> Tab<Z> {
         let mut row_of = vec![NONE; cols];
         for (i, &b) in basis.iter().enumerate() {
             row_of[b] = i;
         }
+        let t = (0..cols).flat_map(|j| (0..all_rows).map(move |i| rows[i * cols + j].clone())).collect();
         Tab { rows: basis.len(), all_rows, cols, t, rhs, det, lex: basis.clone(), basis, row_of }
     }
 
     fn at(&self, i: usize, j: usize) -> &Z {
-        &self.t[i * self.cols + j]
+        &self.t[j * self.all_rows + i]
+    }
+
+    /// Column `j` over all rows.
+    fn column(&self, j: usize) -> &[Z] {
+        &self.t[j * self.all_rows..(j + 1) * self.all_rows]
     }
 
     /// `det` times the value of variable `v`.
@@ -87,31 +123,57 @@ impl<Z: Int> Tab<Z> {
         self.row_of[v] != NONE
     }
 
-    /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
-    /// column is positive.
-    fn lex_min_ratio(&self, s: usize) -> Option<usize> {
-        let mut best: Option<usize> = None;
-        for i in 0..self.rows {
-            if !self.at(i, s).is_positive() {
-                continue;
-            }
-            best = Some(match best {
-                Some(k) if !self.lex_less(i, k, s) => k,
-                _ => i,
-            });
+    /// True when this basis's vertex (its point with the unperturbed right-hand side) is not in
+    /// `seen`, the zero sets of the degenerate vertices met so far; adds it. A vertex without a
+    /// basic variable at zero is met through this basis only (any basis of it has its non-basic
+    /// variables among the zeros, which are exactly this basis's non-basic ones), so it is new and
+    /// is not stored.
+    fn new_vertex<K: Key>(&self, seen: &mut HashSet<K>) -> bool {
+        if !self.rhs[..self.rows].iter().any(Int::is_zero) {
+            return true;
         }
-        best
+        seen.insert(K::of(self.cols, (0..self.cols).filter(|&v| self.value(v).is_zero())))
     }
 
-    /// True when row `i`'s ratio vector `[rhs | lex columns]_i / t_is` is lexicographically below
-    /// row `k`'s (both pivot entries positive: cross-multiplication).
-    fn lex_less(&self, i: usize, k: usize, s: usize) -> bool {
-        let (pi, pk) = (self.at(i, s), self.at(k, s));
-        match self.rhs[i].cmp_products(pk, &self.rhs[k], pi) {
-            std::cmp::Ordering::Less => return true,
-            std::cmp::Ordering::Greater => return false,
-            std::cmp::Ordering::Equal => {}
+    /// The row of the lexicographic minimum-ratio test for entering column `s`, if any entry of the
+    /// column is positive: the smallest ratio `rhs_i / t_is` over rows with `t_is > 0` by
+    /// cross-multiplication, the lex columns compared only on exact ties ([`Tab::lex_tie_less`]).
+    fn lex_min_ratio(&self, s: usize) -> Option<usize> {
+        let rows = self.rows;
+        match Z::min_ratio(&self.column(s)[..rows], &self.rhs[..rows]) {
+            (best, false) => best,
+            (_, true) => self.lex_min_ratio_tied(s),
         }
+    }
+
+    /// [`Tab::lex_min_ratio`] when the smallest ratio is tied: every tie broken by the lex columns.
+    fn lex_min_ratio_tied(&self, s: usize) -> Option<usize> {
+        // The best row so far with its rhs and pivot-column entry.
+        let mut best: Option<(usize, &Z, &Z)> = None;
+        let rows = self.rows;
+        for (i, (p, rhs)) in self.column(s)[..rows].iter().zip(&self.rhs[..rows]).enumerate() {
+            if !p.is_positive() {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((k, rk, pk)) => match rhs.cmp_products(pk, rk, p) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => self.lex_tie_less(i, k, s),
+                },
+            };
+            if better {
+                best = Some((i, rhs, p));
+            }
+        }
+        best.map(|(i, _, _)| i)
+    }
+
+    /// For rows `i` and `k` whose ratios `rhs / t_is` tie (both entries positive), true when row
+    /// `i`'s lex columns divided by `t_is` are lexicographically below row `k`'s.
+    fn lex_tie_less(&self, i: usize, k: usize, s: usize) -> bool {
+        let (pi, pk) = (self.at(i, s), self.at(k, s));
         for &c in &self.lex {
             let (a, b) = (self.at(i, c), self.at(k, c));
             if a.is_zero() && b.is_zero() {
@@ -130,45 +192,52 @@ impl<Z: Int> Tab<Z> {
     /// Pivots on `(r, s)` (`t_rs ≠ 0`; when negative, the tableau is negated afterwards so that
     /// `det` stays positive).
     fn pivot(&mut self, r: usize, s: usize, scratch: &mut Scratch<Z>) {
-        let cols = self.cols;
+        let (all_rows, rows) = (self.all_rows, self.rows);
         let piv = self.at(r, s).clone();
         let leave = self.basis[r];
         let one = self.det == Z::from_i64(1);
-        let Scratch { row: pivot_row, cols: update } = scratch;
-        pivot_row.clear();
-        pivot_row.extend_from_slice(&self.t[r * cols..(r + 1) * cols]);
-        // Basic columns other than the leaving one stay unit columns (times det): only the
-        // non-basic columns other than `s`, and the leaving one, change.
-        update.clear();
-        update.extend((0..cols).filter(|&j| j != s && (self.row_of[j] == NONE || j == leave)));
-        let rhs_r = self.rhs[r].clone();
-        for i in 0..self.all_rows {
-            if i == r {
-                continue;
-            }
-            let row = &mut self.t[i * cols..(i + 1) * cols];
-            let f = row[s].clone();
-            for &j in update.iter() {
-                row[j] = if f.is_zero() {
-                    let v = row[j].mul(&piv);
-                    if one { v } else { v.div_exact(&self.det) }
-                } else if one {
-                    row[j].mul_sub(&piv, &f, &pivot_row[j])
-                } else {
-                    row[j].mul_sub_div(&piv, &f, &pivot_row[j], &self.det)
-                };
-            }
-            self.rhs[i] = if f.is_zero() {
-                let v = self.rhs[i].mul(&piv);
-                if one { v } else { v.div_exact(&self.det) }
-            } else if one {
-                self.rhs[i].mul_sub(&piv, &f, &rhs_r)
+        let Scratch { column: pivot_column } = scratch;
+        pivot_column.clear();
+        pivot_column.extend_from_slice(self.column(s));
+        // Every entry of this pivot is divided by the same `det`: prepared once.
+        let det = self.det.prepare();
+        // Row r is unchanged; every other row i becomes (t_ij·piv − t_is·t_rj) / det. Basic columns
+        // other than the leaving one stay unit columns (times det, set below): only the non-basic
+        // columns other than `s`, the leaving one, and the right-hand side change.
+        let update = |column: &mut [Z]| {
+            let prj = column[r].clone();
+            let entries = column.iter_mut().zip(pivot_column.iter()).enumerate().filter(|(i, _)| *i != r);
+            if one {
+                for (_, (v, f)) in entries {
+                    *v = if f.is_zero() { v.mul(&piv) } else { v.mul_sub(&piv, f, &prj) };
+                }
             } else {
-                self.rhs[i].mul_sub_div(&piv, &f, &rhs_r, &self.det)
-            };
-            row[s] = Z::zero();
-            if i < self.rows {
-                row[self.basis[i]] = piv.clone();
+                for (_, (v, f)) in entries {
+                    *v = if f.is_zero() {
+                        v.mul(&piv).div_prepared(&det)
+                    } else {
+                        v.mul_sub_div_prepared(&piv, f, &prj, &det)
+                    };
+                }
+            }
+        };
+        for (j, column) in self.t.chunks_exact_mut(all_rows).enumerate() {
+            if j != s && (self.row_of[j] == NONE || j == leave) {
+                update(column);
+            }
+        }
+        update(&mut self.rhs);
+        // Column s becomes piv times the unit column of row r; the other basic columns hold the
+        // new det in their rows.
+        let column_s = &mut self.t[s * all_rows..(s + 1) * all_rows];
+        for (i, v) in column_s.iter_mut().enumerate() {
+            if i != r {
+                *v = Z::zero();
+            }
+        }
+        for (i, &b) in self.basis[..rows].iter().enumerate() {
+            if i != r {
+                self.t[b * all_rows + i] = piv.clone();
             }
         }
         self.det = piv;
@@ -186,15 +255,13 @@ impl<Z: Int> Tab<Z> {
 
 /// Scratch space of [`Tab::pivot`], reused across pivots.
 struct Scratch<Z> {
-    /// A copy of the pivot row.
-    row: Vec<Z>,
-    /// The columns a pivot updates.
-    cols: Vec<usize>,
+    /// A copy of the pivot column.
+    column: Vec<Z>,
 }
 
 impl<Z> Scratch<Z> {
     fn new() -> Scratch<Z> {
-        Scratch { row: Vec::new(), cols: Vec::new() }
+        Scratch { column: Vec::new() }
     }
 }
 
@@ -205,6 +272,8 @@ trait Key: Clone + Eq + std::hash::Hash {
     fn empty(cols: usize) -> Self;
     /// Adds `v` if absent, removes it if present.
     fn flip(&mut self, v: usize);
+    /// True when `v` is in the set.
+    fn contains(&self, v: usize) -> bool;
     /// The set of the distinct indices `vars`.
     fn of(cols: usize, vars: impl Iterator<Item = usize>) -> Self {
         let mut k = Self::empty(cols);
@@ -223,6 +292,9 @@ impl Key for u128 {
     fn flip(&mut self, v: usize) {
         *self ^= 1 << v;
     }
+    fn contains(&self, v: usize) -> bool {
+        *self & (1 << v) != 0
+    }
 }
 
 impl Key for Box<[u64]> {
@@ -232,47 +304,62 @@ impl Key for Box<[u64]> {
     fn flip(&mut self, v: usize) {
         self[v / 64] ^= 1 << (v % 64);
     }
+    fn contains(&self, v: usize) -> bool {
+        self[v / 64] & (1 << (v % 64)) != 0
+    }
 }
 
 /// Calls `visit` on every basis feasible for the lexicographically perturbed right-hand side that
-/// is reachable from `start` (all of them: see the module docs), breadth first. The queue holds
+/// is reachable from `start` (all of them: see the module docs), depth first. The stack holds
 /// edges (a parent tableau's slot, the pivot row and column), not pivoted tableaux: a tableau is
 /// kept only while edges out of it wait, and its last edge pivots it in place. Each basis costs
 /// one pivot (and a tableau copy unless it is its parent's last edge). On the 10 × 10 compare.py
-/// game (1,407 bases) a depth-first stack of pivoted tableaux held up to 949 of them at once and
-/// a breadth-first queue of them 457; the fresh pages they took were a visible part of an `enum`
-/// run.
+/// game (1,407 bases) a depth-first stack of pivoted tableaux held up to 949 of them at once, a
+/// breadth-first queue of edges 457 and this stack of edges 278; taking the newest edge first also
+/// pivots a tableau that is still in cache (about 10 % faster than breadth first there).
 fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
     let cols = start.cols;
-    let mut seen: HashSet<K> = HashSet::default();
-    seen.insert(K::of(cols, start.basis.iter().copied()));
+    // Every basis seen, with the entering columns known to lead from it to a seen basis: the edge
+    // back to where it was first reached from, and each edge found from its other end when both
+    // ends were already seen. (On the perturbed, simple polytope an edge is the lexicographic pivot
+    // from both of its ends, so each edge's ratio test runs once; a set bit only skips a test.)
+    let mut seen: HashMap<K, K> = HashMap::default();
+    seen.insert(K::of(cols, start.basis.iter().copied()), K::empty(cols));
     // Tableaux with waiting edges, how many edges wait on each, and the free slots.
     let mut slab: Vec<Tab<Z>> = vec![start];
     let mut pending: Vec<usize> = vec![0];
     let mut free: Vec<usize> = Vec::new();
-    let mut queue: std::collections::VecDeque<(usize, usize, usize)> = std::collections::VecDeque::new();
+    let mut stack: Vec<(usize, usize, usize)> = Vec::new();
     let mut scratch = Scratch::new();
     let mut slot = 0;
     loop {
         if Z::overflowed() {
             return;
         }
-        // `slab[slot]` is a basis not yet visited: visit it and queue the edges to unseen bases.
+        // `slab[slot]` is a basis not yet visited: visit it and push the edges to unseen bases.
         let t = &slab[slot];
         visit(t);
         let mut basis = K::of(cols, t.basis.iter().copied());
+        let known = seen.get(&basis).cloned().unwrap_or_else(|| K::empty(cols));
         let mut edges = 0;
         for s in 0..t.cols {
-            if t.is_basic(s) {
+            if t.is_basic(s) || known.contains(s) {
                 continue;
             }
             let Some(r) = t.lex_min_ratio(s) else { continue };
             let leave = t.basis[r];
             basis.flip(leave);
             basis.flip(s);
-            if !seen.contains(&basis) {
-                seen.insert(basis.clone());
-                queue.push_back((slot, r, s));
+            // From the neighbour, entering `leave` leads back here.
+            if let Some(back) = seen.get_mut(&basis) {
+                if !back.contains(leave) {
+                    back.flip(leave);
+                }
+            } else {
+                let mut back = K::empty(cols);
+                back.flip(leave);
+                seen.insert(basis.clone(), back);
+                stack.push((slot, r, s));
                 edges += 1;
             }
             basis.flip(leave);
@@ -282,7 +369,7 @@ fn search<Z: Int, K: Key>(start: Tab<Z>, mut visit: impl FnMut(&Tab<Z>)) {
         if edges == 0 {
             free.push(slot);
         }
-        let Some((parent, r, s)) = queue.pop_front() else { return };
+        let Some((parent, r, s)) = stack.pop() else { return };
         pending[parent] -= 1;
         slot = if pending[parent] == 0 {
             // The parent's last edge: pivot it in place.
@@ -343,28 +430,29 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
         t.extend(row.iter().cloned());
         t.extend((0..n).map(|k| Z::from_i64(i64::from(k == j))));
     }
-    let p = Tab::new(n, cols, t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
+    let p = Tab::new(n, cols, &t, vec![Z::from_i64(1); n], Z::from_i64(1), (m..cols).collect());
     let mut seen: HashSet<K> = HashSet::default();
-    let mut vertices: Vec<Vec<Z>> = Vec::new();
+    // The vertices x ≠ 0 found, flat: per vertex its m coordinates, then for each column j 1 when
+    // it is a best reply after x (r_j = 0) and 0 otherwise.
+    let mut vertices: Vec<Z> = Vec::new();
     search::<Z, K>(p, |t| {
-        let zeros = K::of(cols, (0..cols).filter(|&v| t.value(v).is_zero()));
-        if seen.insert(zeros) {
-            let x: Vec<Z> = (0..m).map(|v| t.value(v)).collect();
-            if x.iter().any(Int::is_positive) {
-                // Keep x and which columns are best replies (r_j = 0) after it.
-                let mut v = x;
-                v.extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
-                vertices.push(v);
-            }
+        if t.new_vertex(&mut seen) && (0..m).any(|v| t.value(v).is_positive()) {
+            vertices.extend((0..m).map(|v| t.value(v)));
+            vertices
+                .extend((0..n).map(|j| if t.value(m + j).is_zero() { Z::from_i64(1) } else { Z::zero() }));
         }
     });
     let mut out = Vec::new();
     let mut scratch = Scratch::new();
-    let mut work = Vec::new();
-    for v in vertices {
+    let mut work = Elimination::new();
+    let mut support: Vec<bool> = Vec::with_capacity(m);
+    let mut replies: Vec<usize> = Vec::with_capacity(n);
+    for v in vertices.chunks_exact(cols) {
         let (x, best) = v.split_at(m);
-        let support: Vec<bool> = x.iter().map(Int::is_positive).collect();
-        let replies: Vec<usize> = (0..n).filter(|&j| best[j].is_positive()).collect();
+        support.clear();
+        support.extend(x.iter().map(Int::is_positive));
+        replies.clear();
+        replies.extend((0..n).filter(|&j| best[j].is_positive()));
         match unique_point(a, &support, &replies, &mut work) {
             Some(point) => out.extend(point.map(|y| (x.to_vec(), y))),
             None => {
@@ -377,6 +465,24 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
     Ok(out)
 }
 
+/// Scratch space of [`unique_point`], reused across calls.
+struct Elimination<Z> {
+    /// The k × (k + 1) system, row-major.
+    work: Vec<Z>,
+    /// The row each column was pivoted in.
+    row_of: Vec<usize>,
+    /// Rows already pivoted in.
+    used: Vec<bool>,
+    /// A copy of the pivot row's entries right of the pivot.
+    row: Vec<Z>,
+}
+
+impl<Z> Elimination<Z> {
+    fn new() -> Elimination<Z> {
+        Elimination { work: Vec::new(), row_of: Vec::new(), used: Vec::new(), row: Vec::new() }
+    }
+}
+
 /// The face of [`face_vertices`] when the block `a[S, R]` (rows in the support `S`, columns the
 /// replies `R`) is square and non-singular, the usual case: the equations `(a·y)_i = 1` for `i ∈ S`
 /// with `y_j = 0` for `j ∉ R` then have exactly one solution `y*`, so the face is `{y*}` when `y*`
@@ -384,12 +490,12 @@ fn pairs<Z: Int, K: Key>(m: usize, n: usize, bt: &[Vec<Z>], a: &[Vec<Z>]) -> Res
 /// columns) or `Some(None)` for those two answers; `None` when the block is not square or is
 /// singular, and the caller runs the face search. One fraction-free Gauss–Jordan elimination of the
 /// k × (k + 1) system (k = |S|), O(k³) operations, against a phase-1 simplex and a search on an
-/// (m + 1) × (m + k) tableau. `work` is scratch space.
+/// (m + 1) × (m + k) tableau. `scratch` is reused space.
 fn unique_point<Z: Int>(
     a: &[Vec<Z>],
     support: &[bool],
     replies: &[usize],
-    work: &mut Vec<Z>,
+    scratch: &mut Elimination<Z>,
 ) -> Option<Option<Vec<Z>>> {
     let n = a.first().map_or(0, Vec::len);
     let k = replies.len();
@@ -397,6 +503,7 @@ fn unique_point<Z: Int>(
         return None;
     }
     let w = k + 1;
+    let Elimination { work, row_of, used, row: prow } = scratch;
     work.clear();
     for (row, _) in a.iter().zip(support).filter(|(_, s)| **s) {
         work.extend(replies.iter().map(|&j| row[j].clone()));
@@ -405,18 +512,26 @@ fn unique_point<Z: Int>(
     // As a fraction-free tableau (`det·B⁻¹` times the system, see `Tab`): column c is pivoted in a
     // row not used before; pivoted columns stay `det` times unit columns and are not stored anew.
     let mut det = Z::from_i64(1);
-    let mut row_of = vec![NONE; k];
-    let mut used = vec![false; k];
+    row_of.clear();
+    row_of.resize(k, NONE);
+    used.clear();
+    used.resize(k, false);
     for c in 0..k {
         let r = (0..k).find(|&r| !used[r] && !work[r * w + c].is_zero())?;
         used[r] = true;
         row_of[c] = r;
         let piv = work[r * w + c].clone();
-        for i in (0..k).filter(|&i| i != r) {
-            let f = work[i * w + c].clone();
-            for j in c + 1..w {
-                let v = work[i * w + j].mul_sub(&piv, &f, &work[r * w + j]);
-                work[i * w + j] = v.div_exact(&det);
+        // Every entry of this step is divided by the same `det`: prepared once.
+        let d = det.prepare();
+        prow.clear();
+        prow.extend_from_slice(&work[r * w + c + 1..(r + 1) * w]);
+        for (i, row) in work.chunks_exact_mut(w).enumerate() {
+            if i == r {
+                continue;
+            }
+            let (f, rest) = (row[c].clone(), &mut row[c + 1..]);
+            for (v, p) in rest.iter_mut().zip(prow.iter()) {
+                *v = v.mul_sub_div_prepared(&piv, &f, p, &d);
             }
         }
         det = piv;
@@ -429,20 +544,20 @@ fn unique_point<Z: Int>(
     let negative = det.is_negative();
     let fix = |v: &Z| if negative { Z::zero().sub(v) } else { v.clone() };
     let det = fix(&det);
-    let ys: Vec<Z> = row_of.iter().map(|&r| fix(&work[r * w + k])).collect();
-    if ys.iter().any(Int::is_negative) {
+    let y_of = |c: usize| fix(&work[row_of[c] * w + k]);
+    if (0..k).any(|c| y_of(c).is_negative()) {
         return Some(None);
     }
     // Rows outside the support must not exceed 1: (a·y*)_i ≤ det.
     for (row, _) in a.iter().zip(support).filter(|(_, s)| !**s) {
-        let value = replies.iter().zip(&ys).fold(Z::zero(), |acc, (&j, y)| acc.add(&row[j].mul(y)));
+        let value = replies.iter().enumerate().fold(Z::zero(), |acc, (c, &j)| acc.add(&row[j].mul(&y_of(c))));
         if value > det {
             return Some(None);
         }
     }
     let mut y = vec![Z::zero(); n];
-    for (&j, v) in replies.iter().zip(ys) {
-        y[j] = v;
+    for (c, &j) in replies.iter().enumerate() {
+        y[j] = y_of(c);
     }
     Some(Some(y))
 }
@@ -476,7 +591,7 @@ fn face_vertices<Z: Int, K: Key>(
     let size = support.iter().filter(|&&s| s).count();
     let mut rhs = vec![Z::from_i64(1); m];
     rhs.push(Z::from_i64(-i64::try_from(size).unwrap_or(i64::MAX)));
-    let mut tab = Tab::new(m + 1, cols, t, rhs, Z::from_i64(1), (0..m).collect());
+    let mut tab = Tab::new(m + 1, cols, &t, rhs, Z::from_i64(1), (0..m).collect());
     // Phase 1: Dantzig's rule, lexicographic ratio test (no cycling), until the sum of the slacks
     // in the support is 0 (rhs of the objective row 0) or optimal above 0 (the face is empty).
     while !tab.rhs[m].is_zero() && !Z::overflowed() {
@@ -517,13 +632,12 @@ fn face_vertices<Z: Int, K: Key>(
     let frhs: Vec<Z> = rows.iter().map(|&r| tab.rhs[r].clone()).collect();
     let fbasis: Vec<usize> = rows.iter().map(|&r| new_index[tab.basis[r]]).collect();
     debug_assert!(fbasis.iter().all(|&b| b != NONE), "every kept row has a kept basic column");
-    let face = Tab::new(rows.len(), fcols, ft, frhs, tab.det.clone(), fbasis);
+    let face = Tab::new(rows.len(), fcols, &ft, frhs, tab.det.clone(), fbasis);
     let y_cols: Range<usize> = (fcols - k)..fcols;
     let mut seen: HashSet<K> = HashSet::default();
     let mut out = Vec::new();
     search::<Z, K>(face, |t| {
-        let zeros = K::of(fcols, (0..fcols).filter(|&v| t.value(v).is_zero()));
-        if seen.insert(zeros) {
+        if t.new_vertex(&mut seen) {
             let mut y = vec![Z::zero(); n];
             for (c, &j) in y_cols.clone().zip(replies) {
                 y[j] = t.value(c);

@@ -204,6 +204,11 @@ impl<Z: Int> Bimatrix<Z> {
         let (gain_a, total_a) = gain(&row_values, xs, &sx);
         let (gain_b, total_b) = gain(&col_values, ys, &sy);
         let denominator = sx.mul(&sy);
+        if Z::overflowed() {
+            // Machine words overflowed (here or before): the values are void, and so is the
+            // attempt (`in_words` discards this answer); dividing by them could divide by 0.
+            return fail("machine words overflowed");
+        }
         if !gain_a.is_zero() || !gain_b.is_zero() {
             let d = denominator.to_q();
             let a = gain_a.to_q().checked_div(&self.a.scale).and_then(|g| g.checked_div(&d));

@@ -90,6 +90,60 @@ pub(crate) trait Int: Clone + Ord + fmt::Debug {
     fn overflowed() -> bool {
         false
     }
+    /// The minimum-ratio test without tie-breaking: the first index `i` with `den[i] > 0` whose
+    /// ratio `num[i] / den[i]` is smallest (`None` when no `den[i]` is positive), and whether another
+    /// such index ties it exactly (the caller then breaks the tie). `den` and `num` have equal lengths.
+    fn min_ratio(den: &[Self], num: &[Self]) -> (Option<usize>, bool) {
+        min_ratio_by_comparisons(den, num)
+    }
+    /// `self` prepared as the divisor of many exact divisions ([`Int::div_prepared`],
+    /// [`Int::mul_sub_div_prepared`]), such as every entry of one pivot by the previous `det`.
+    fn prepare(&self) -> Divisor<Self> {
+        Divisor { d: self.clone(), inverse: 0, shift: 0 }
+    }
+    /// `self / d` for an exact division, as [`Int::div_exact`] by `d`'s value.
+    fn div_prepared(&self, d: &Divisor<Self>) -> Self {
+        self.div_exact(&d.d)
+    }
+    /// `(self·a − b·c) / d` for an exact division, as [`Int::mul_sub_div`] by `d`'s value.
+    fn mul_sub_div_prepared(&self, a: &Self, b: &Self, c: &Self, d: &Divisor<Self>) -> Self {
+        self.mul_sub_div(a, b, c, &d.d)
+    }
+}
+
+/// [`Int::min_ratio`] by one cross-multiplication per candidate row (the default; [`Word`] has a
+/// branch-free version).
+fn min_ratio_by_comparisons<Z: Int>(den: &[Z], num: &[Z]) -> (Option<usize>, bool) {
+    let mut best: Option<usize> = None;
+    let mut tie = false;
+    for (i, (p, v)) in den.iter().zip(num).enumerate() {
+        if !p.is_positive() {
+            continue;
+        }
+        match best {
+            None => best = Some(i),
+            Some(k) => match v.cmp_products(&den[k], &num[k], p) {
+                Ordering::Less => (best, tie) = (Some(i), false),
+                Ordering::Equal => tie = true,
+                Ordering::Greater => {}
+            },
+        }
+    }
+    (best, tie)
+}
+
+/// A divisor prepared by [`Int::prepare`]. For [`Word`], an exact division by `d = 2^shift · odd`
+/// is a shift and a multiplication by `inverse = odd⁻¹ mod 2⁶⁴` (a quotient that fits `i64` is
+/// determined by its residue modulo 2⁶⁴), checked by multiplying back; the other types divide by
+/// `d` as before and leave the other fields 0.
+#[derive(Clone, Debug)]
+pub(crate) struct Divisor<Z> {
+    /// The divisor.
+    d: Z,
+    /// The inverse of `d`'s odd part modulo 2⁶⁴ ([`Word`] only; 0 when `d = 0`).
+    inverse: u64,
+    /// The number of trailing zero bits of `d` ([`Word`] only).
+    shift: u32,
 }
 
 /// An integer kept inline while it fits `i64` (products and pivot kernels are then computed in
@@ -368,6 +422,69 @@ impl Int for Word {
     }
     fn mul_sub_div(&self, a: &Self, b: &Self, c: &Self, d: &Self) -> Self {
         Word::div_i128(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d.0)
+    }
+    fn prepare(&self) -> Divisor<Self> {
+        let d = self.0;
+        if d == 0 {
+            // Every division falls back to `div_i128`, which raises the overflow flag.
+            return Divisor { d: *self, inverse: 0, shift: 0 };
+        }
+        let shift = d.trailing_zeros();
+        // The odd part, as a residue modulo 2⁶⁴ (negative values in two's complement).
+        let odd = (d >> shift) as u64;
+        // Newton's iteration x ← x·(2 − odd·x) doubles the number of correct low bits; odd·odd ≡ 1
+        // (mod 8) gives 3 to start, so 5 steps give 96 ≥ 64.
+        let mut inverse = odd;
+        for _ in 0..5 {
+            inverse = inverse.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(inverse)));
+        }
+        debug_assert_eq!(odd.wrapping_mul(inverse), 1, "Newton's iteration inverts an odd residue");
+        Divisor { d: *self, inverse, shift }
+    }
+    fn div_prepared(&self, d: &Divisor<Self>) -> Self {
+        Word::div_by(i128::from(self.0), d)
+    }
+    fn min_ratio(den: &[Self], num: &[Self]) -> (Option<usize>, bool) {
+        // Branch-free over the signs of `den` (which a branch predictor cannot learn): a row with
+        // `den ≤ 0` takes the ratio 1 / 0, above every finite ratio and equal to none, and the
+        // products are exact in `i128`.
+        // The selections are bit masks (all ones or zero), which the compiler keeps branch-free.
+        let (mut best, mut tie) = (usize::MAX, false);
+        let (mut bn, mut bd) = (1i64, 0i64);
+        for (i, (p, v)) in den.iter().zip(num).enumerate() {
+            let positive = p.0 > 0;
+            let keep = -i64::from(positive);
+            let (n, d) = ((v.0 & keep) | (1 & !keep), p.0 & keep);
+            let (l, r) = (i128::from(n) * i128::from(bd), i128::from(bn) * i128::from(d));
+            let less = l < r;
+            tie = !less & (tie | (positive & (l == r)));
+            let take = -i64::from(less);
+            bn = (n & take) | (bn & !take);
+            bd = (d & take) | (bd & !take);
+            let take = usize::from(less).wrapping_neg();
+            best = (i & take) | (best & !take);
+        }
+        ((best != usize::MAX).then_some(best), tie)
+    }
+    fn mul_sub_div_prepared(&self, a: &Self, b: &Self, c: &Self, d: &Divisor<Self>) -> Self {
+        Word::div_by(i128::from(self.0) * i128::from(a.0) - i128::from(b.0) * i128::from(c.0), d)
+    }
+}
+
+impl Word {
+    /// `v / d` for an exact division by a prepared divisor: `v` shifted right by `d`'s trailing
+    /// zeros is `q·odd`, so `q ≡ (v >> shift)·inverse (mod 2⁶⁴)`, which is `q` itself when `q` fits
+    /// `i64`. Multiplying back confirms it (exactly, in `i128`); when the check fails (the quotient
+    /// leaves `i64`, the division is not exact, or `d = 0`) [`Word::div_i128`] decides, raising the
+    /// overflow flag as before.
+    #[inline]
+    fn div_by(v: i128, d: &Divisor<Word>) -> Word {
+        // `as` truncates to the low 64 bits (the reduction modulo 2⁶⁴) and reinterprets them as a
+        // two's-complement `i64`.
+        // (`shift` < 64 as `d` fits `i64`; the mask tells the compiler so.)
+        let q = ((v >> (d.shift & 63)) as u64).wrapping_mul(d.inverse) as i64;
+        // (`d = 0` would pass the check for `v = 0`.)
+        if d.d.0 != 0 && i128::from(q) * i128::from(d.d.0) == v { Word(q) } else { Word::div_i128(v, d.d.0) }
     }
 }
 
@@ -739,6 +856,118 @@ mod tests {
             Some(Ordering::Less)
         );
         assert_eq!(in_words(|| max.cmp_products(&Word(2), &Word(2), &max)), Some(Ordering::Equal));
+    }
+
+    /// Division by a prepared word divisor gives `div_exact`'s quotient whenever that fits `i64`,
+    /// and raises the overflow flag exactly when it does not: negative divisors, powers of two,
+    /// odd and even divisors, quotients at and beyond the ends of `i64`, a zeroed divisor.
+    #[test]
+    fn prepared_word_division_is_exact_or_flags_overflow() {
+        fn check(v: i128, d: i64) {
+            let expected = if d == 0 { None } else { i64::try_from(v / i128::from(d)).ok().map(Word) };
+            let pd = Word(d).prepare();
+            assert_eq!(in_words(|| Word::div_by(v, &pd)), expected, "{v} / {d}");
+            if let Ok(small) = i64::try_from(v) {
+                assert_eq!(in_words(|| Word(small).div_prepared(&pd)), expected, "{v} / {d}");
+            }
+        }
+        let divisors =
+            [1, -1, 2, -2, 3, -3, 7, 12, -12, 1 << 20, -(1 << 20), 1 << 62, i64::MIN, i64::MAX, i64::MIN + 1];
+        let quotients = [
+            0,
+            1,
+            -1,
+            5,
+            -5,
+            1 << 40,
+            -(1 << 40),
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            1 << 70,
+            -(1 << 70),
+        ];
+        for &d in &divisors {
+            for &q in &quotients {
+                // Products beyond i128 are not kernels of a pivot (those stay within ±2^127).
+                if let Some(v) = q.checked_mul(i128::from(d)) {
+                    check(v, d);
+                }
+            }
+        }
+        // i64::MIN / −1 leaves i64; a zeroed divisor voids the attempt.
+        check(i128::from(i64::MIN), -1);
+        check(12, 0);
+        check(0, 0);
+        // The kernel form agrees with `mul_sub_div`, also for a divisor that is not the pivot's.
+        let pd = Word(-6).prepare();
+        assert_eq!(
+            in_words(|| Word(i64::MAX).mul_sub_div_prepared(&Word(6), &Word(3), &Word(4), &pd)),
+            Some(Word(2 - i64::MAX))
+        );
+        assert_eq!(
+            in_words(|| Word(i64::MAX).mul_sub_div_prepared(
+                &Word(6),
+                &Word(3),
+                &Word(4),
+                &Word(1).prepare()
+            )),
+            None
+        );
+        // Other integer types keep their own division.
+        let pw = Wide(-4).prepare();
+        assert_eq!(in_words(|| Wide(1 << 100).div_prepared(&pw)), Some(Wide(-(1 << 98))));
+    }
+
+    proptest::proptest! {
+        /// Exact quotients of any sign and size, by any non-zero divisor: the prepared division
+        /// agrees with `i128` division, flagging overflow exactly when the quotient leaves `i64`.
+        #[test]
+        fn prepared_word_division_agrees_with_i128(
+            q in proptest::num::i128::ANY, k in 0u32..127, d in proptest::num::i64::ANY
+        ) {
+            // Quotients of every magnitude, not only near 2^127.
+            let q = q >> k;
+            if d != 0 {
+                if let Some(v) = q.checked_mul(i128::from(d)) {
+                    let expected = i64::try_from(q).ok().map(Word);
+                    proptest::prop_assert_eq!(in_words(|| Word::div_by(v, &Word(d).prepare())), expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_min_ratio_examples() {
+        let w = |v: &[i64]| v.iter().map(|&x| Word(x)).collect::<Vec<_>>();
+        let check = |den: &[i64], num: &[i64], expected: (Option<usize>, bool)| {
+            assert_eq!(Word::min_ratio(&w(den), &w(num)), expected, "{den:?} {num:?}");
+            assert_eq!(min_ratio_by_comparisons(&w(den), &w(num)), expected, "{den:?} {num:?}");
+        };
+        check(&[], &[], (None, false));
+        check(&[0, -3], &[1, 1], (None, false));
+        check(&[2, 1, 4], &[3, 1, 2], (Some(2), false));
+        // 1/2 = 2/4 tie; a later strictly smaller ratio clears the tie.
+        check(&[2, 4, 3], &[1, 2, 5], (Some(0), true));
+        check(&[2, 4, 3], &[1, 2, 0], (Some(2), false));
+        // Entries ≤ 0 never take part, even with a ratio that would tie or win.
+        check(&[-2, 2, 0], &[-1, 1, 0], (Some(1), false));
+        check(&[i64::MAX, 1], &[i64::MAX, 1], (Some(0), true));
+        check(&[i64::MAX, 2], &[i64::MIN, i64::MIN], (Some(1), false));
+    }
+
+    proptest::proptest! {
+        /// The branch-free word version agrees with the comparisons of the default.
+        #[test]
+        fn word_min_ratio_agrees_with_comparisons(
+            rows in proptest::collection::vec((-3i64..=3, -3i64..=3), 0..12),
+            shift in 0u32..62,
+        ) {
+            let den: Vec<Word> = rows.iter().map(|r| Word(r.0 << shift)).collect();
+            let num: Vec<Word> = rows.iter().map(|r| Word(r.1 << shift)).collect();
+            proptest::prop_assert_eq!(Word::min_ratio(&den, &num), min_ratio_by_comparisons(&den, &num));
+        }
     }
 
     #[test]

@@ -290,6 +290,18 @@ pub struct DecisionNodesRev<'a> {
     current: u64,
 }
 
+impl<'a> DecisionNodesRev<'a> {
+    /// The nodes `x ≤ from` whose bit is set in `bits`, a bit set over a tree of `len` nodes.
+    #[inline]
+    fn new(bits: &'a [u64], from: NodeId, len: usize) -> DecisionNodesRev<'a> {
+        let from = (from as usize).min(len.saturating_sub(1));
+        let word = from / 64;
+        // The bits of nodes `64 * word ..= from`.
+        let keep = u64::MAX >> (63 - from % 64);
+        DecisionNodesRev { bits, word, current: bits[word] & keep }
+    }
+}
+
 impl Iterator for DecisionNodesRev<'_> {
     type Item = NodeId;
     #[inline]
@@ -517,11 +529,7 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn decision_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
-        let from = (from as usize).min(self.len().saturating_sub(1));
-        let word = from / 64;
-        // The bits of nodes `64 * word ..= from`.
-        let keep = u64::MAX >> (63 - from % 64);
-        DecisionNodesRev { bits: &self.decision_bits, word, current: self.decision_bits[word] & keep }
+        DecisionNodesRev::new(&self.decision_bits, from, self.len())
     }
 
     /// The decision and chance nodes `x ≤ from` (every node but the leaves), in decreasing order, from a
@@ -529,10 +537,7 @@ impl Tree {
     #[must_use]
     #[inline]
     pub fn internal_nodes_rev(&self, from: NodeId) -> DecisionNodesRev<'_> {
-        let from = (from as usize).min(self.len().saturating_sub(1));
-        let word = from / 64;
-        let keep = u64::MAX >> (63 - from % 64);
-        DecisionNodesRev { bits: &self.internal_bits, word, current: self.internal_bits[word] & keep }
+        DecisionNodesRev::new(&self.internal_bits, from, self.len())
     }
 
     /// All information sets; index them with [`InfosetId`].

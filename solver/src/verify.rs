@@ -47,7 +47,7 @@ pub fn perfect_information_regret_with(tree: &Tree, pure: &[u32], scratch: Vec<u
 }
 
 /// [`perfect_information_regret_with`] with a second lent buffer, for the integer rows of the check
-/// on a tree with chance nodes (see [`crate::scaled`]): backward induction hands on its own. Its
+/// on a tree with chance nodes (see the `scaled` module): backward induction hands on its own. Its
 /// contents are ignored too.
 ///
 /// # Panics

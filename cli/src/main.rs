@@ -112,7 +112,11 @@ fn run(command: &Command) -> anyhow::Result<u8> {
         Command::Check(a) => commands::check::run(a),
         Command::Batch(a) => commands::batch::run(a),
         Command::Completions(a) => {
-            clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut std::io::stdout());
+            // Generated into memory, then written like every other output: clap_complete panics
+            // when its writer fails (a closed pipe, `redline completions bash | head`).
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut Cli::command(), "redline", &mut script);
+            output::emit(&String::from_utf8_lossy(&script))?;
             Ok(0)
         }
     }

@@ -297,7 +297,9 @@ fn a_closed_output_pipe_ends_quietly() {
     };
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(dir.path().join("big.efg"), efg::write(&random_tree(5, &shape))).expect("writable");
-    let runs: [&[&str]; 4] = [
+    let runs: [&[&str]; 6] = [
+        &["completions", "bash"],
+        &["completions", "zsh"],
         &["solve", "big.efg"],
         &["solve", "big.efg", "--format", "json"],
         &["convert", "big.efg", "-"],

@@ -1370,16 +1370,16 @@ impl TreeBuilder {
             }
         }
         self.tree.end = end;
-        let mut bits = vec![0u64; n.div_ceil(64)];
-        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
-            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag >= TAG_DECISION) << b);
-        }
-        self.tree.decision_bits = bits;
-        let mut bits = vec![0u64; n.div_ceil(64)];
-        for (word, tags) in bits.iter_mut().zip(self.tree.kind.chunks(64)) {
-            *word = tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(tag != TAG_TERMINAL) << b);
-        }
-        self.tree.internal_bits = bits;
+        // Bit `x % 64` of word `x / 64` for the nodes whose kind tag passes `keep`.
+        let bits_of = |keep: fn(u8) -> bool| -> Vec<u64> {
+            self.tree
+                .kind
+                .chunks(64)
+                .map(|tags| tags.iter().enumerate().fold(0, |w, (b, &tag)| w | u64::from(keep(tag)) << b))
+                .collect()
+        };
+        self.tree.decision_bits = bits_of(|tag| tag >= TAG_DECISION);
+        self.tree.internal_bits = bits_of(|tag| tag != TAG_TERMINAL);
         self.tree.node_labels.sort();
         // Each player's information sets in output order.
         let mut seen = vec![false; self.tree.infosets.len()];

@@ -21,7 +21,7 @@
 //! Next: [`crate::verify`], which checks every result before it leaves the solver.
 
 use redline_models::number::Q;
-use redline_models::tree::{InfosetId, NodeId, NodeKind, NodeView, Tree};
+use redline_models::tree::{InfosetId, NodeId, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
@@ -402,11 +402,8 @@ impl<'t> Engine<'t> {
         let choice = &mut self.choice[..];
         let mut ties = Vec::new();
         // Leaves are not visited: a child's reference is its row when it is a leaf, else its entry
-        // in `val`, chosen by a mask rather than a branch on the child's kind.
-        let child_ref = |val: &[u32], c: NodeId| {
-            let leaf = u32::from(t.kind(c) == NodeKind::Terminal).wrapping_neg();
-            (t.leaf_row(c) & leaf) | (val[c as usize] & !leaf)
-        };
+        // in `val` ([`scaled::child_ref`]).
+        let child_ref = |val: &[u32], c: NodeId| scaled::child_ref(t, val, c);
         for x in t.decision_nodes_rev(from as NodeId) {
             let NodeView::Decision { player: i, infoset: h } = t.view(x) else {
                 unreachable!("decision_nodes_rev gives decision nodes")

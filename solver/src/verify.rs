@@ -225,11 +225,8 @@ fn small_regret(tree: &Tree, table: &[i32], pure: &[u32], scratch: Vec<u32>) -> 
     }
     let refs = &mut refs[..tree.len()];
     // Decision nodes only, children before parents; a child's reference is its row when it is a
-    // leaf, else its entry in `refs`, chosen by a mask rather than a branch on the child's kind.
-    let child_ref = |refs: &[u32], c: NodeId| {
-        let leaf = u32::from(tree.kind(c) == NodeKind::Terminal).wrapping_neg();
-        (tree.leaf_row(c) & leaf) | (refs[c as usize] & !leaf)
-    };
+    // leaf, else its entry in `refs` ([`scaled::child_ref`]).
+    let child_ref = |refs: &[u32], c: NodeId| scaled::child_ref(tree, refs, c);
     let mut regret = 0i64;
     let mut at = None;
     for x in tree.decision_nodes_rev(tree.len() as NodeId - 1) {

@@ -97,6 +97,12 @@ unsafe impl GlobalAlloc for Allocator {
             // SAFETY: forwarded with the caller's guarantees.
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
+        if old == new {
+            // Large before and after, within the same whole huge pages (a vector growing from
+            // 600 KiB to 1.2 MiB): the block already holds the new size, and is later freed with
+            // `system_layout(wanted)`, which is `old`.
+            return ptr;
+        }
         // Large before or after: a new block of the new system layout, the contents copied and
         // the old block freed, as `System.realloc` itself does for over-aligned blocks.
         // SAFETY: `new` has the caller's non-zero size; the copy covers the smaller block, both
@@ -163,6 +169,26 @@ mod tests {
             let z = a.alloc_zeroed(Layout::from_size_align(ADVISE_FROM, 64).unwrap());
             assert!((0..ADVISE_FROM).step_by(4096).all(|i| z.add(i).read() == 0));
             a.dealloc(z, Layout::from_size_align(ADVISE_FROM, 64).unwrap());
+        }
+    }
+
+    /// Growing or shrinking within the same whole huge pages keeps the block where it is (no copy).
+    #[test]
+    fn resizing_within_the_rounding_keeps_the_block() {
+        let a = Allocator;
+        let first = Layout::from_size_align(ADVISE_FROM + 1, 8).unwrap();
+        // SAFETY: non-zero sizes; each block is resized and freed with its current layout.
+        unsafe {
+            let p = a.alloc(first);
+            assert!(!p.is_null());
+            fill(p, first.size());
+            let grown = HUGE_PAGE - 3;
+            let q = a.realloc(p, first, grown);
+            if cfg!(target_os = "linux") {
+                assert_eq!(q, p, "the block already held the new size");
+            }
+            check(q, first.size());
+            a.dealloc(q, Layout::from_size_align(grown, 8).unwrap());
         }
     }
 

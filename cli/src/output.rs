@@ -75,11 +75,33 @@ pub fn write_pretty<W: Write, T: Serialize + ?Sized>(out: &mut W, doc: &T) -> an
 
 /// `serde_json`'s `PrettyFormatter` (two spaces per level) with each line break and its indentation
 /// written in one piece, rather than one write per level.
+///
+/// Raw fragments (`serde_json::value::RawValue`) are *templates*: pretty JSON as
+/// `serde_json::to_string_pretty` writes it at the top level. Each line break of a template is
+/// written followed by the current indentation, so a template gives the very bytes its value would
+/// have given at that depth. The document writers use them for parts repeated many times (an
+/// action list shared by thousands of information sets): the expansion of a template at a level is
+/// kept (`expanded`) and written again in one piece.
 #[derive(Default)]
 struct Pretty {
     level: usize,
     has_value: bool,
+    /// Expanded templates, a direct-mapped cache over the template's address and the level; an
+    /// entry is used only when its template's text is the fragment's, so a collision or a reused
+    /// address costs an expansion, never wrong output.
+    expanded: Vec<Option<Expanded>>,
 }
+
+/// A raw fragment's template and its expansion at `level`.
+struct Expanded {
+    at: usize,
+    level: usize,
+    template: Box<str>,
+    text: Vec<u8>,
+}
+
+/// Slots of [`Pretty::expanded`] (a power of two).
+const EXPANDED_SLOTS: usize = 1024;
 
 /// A comma, a line break and enough spaces for the deepest documents redline writes (deeper levels
 /// are written in pieces).
@@ -174,6 +196,34 @@ impl Formatter for Pretty {
         self.has_value = true;
         Ok(())
     }
+
+    /// A template (see [`Pretty`]), indented to the current level.
+    fn write_raw_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        let at = fragment.as_ptr() as usize;
+        let slot = ((at >> 3) ^ (at >> 13) ^ self.level.wrapping_mul(0x9E37)) & (EXPANDED_SLOTS - 1);
+        if let Some(Some(e)) = self.expanded.get(slot)
+            && e.at == at
+            && e.level == self.level
+            && *e.template == *fragment
+        {
+            return w.write_all(&e.text);
+        }
+        let width = 2 * self.level;
+        let mut text = Vec::with_capacity(fragment.len() + width * (fragment.len() / 8));
+        for (k, line) in fragment.split('\n').enumerate() {
+            if k > 0 {
+                text.push(b'\n');
+                text.resize(text.len() + width, b' ');
+            }
+            text.extend_from_slice(line.as_bytes());
+        }
+        w.write_all(&text)?;
+        if self.expanded.is_empty() {
+            self.expanded.resize_with(EXPANDED_SLOTS, || None);
+        }
+        self.expanded[slot] = Some(Expanded { at, level: self.level, template: fragment.into(), text });
+        Ok(())
+    }
 }
 
 /// Lets go of a large value (a game, a solution) once a command has printed its result. On the command
@@ -232,6 +282,87 @@ mod tests {
             write_pretty(&mut ours, &doc).unwrap();
             let theirs = serde_json::to_string_pretty(&doc).unwrap() + "\n";
             assert_eq!(String::from_utf8(ours).unwrap(), theirs);
+        }
+    }
+
+    /// A raw template gives, at any depth and however often it is repeated, the bytes of the value it
+    /// was made from; an empty list and a string are written as they are.
+    #[test]
+    fn templates_are_indented_to_their_depth() {
+        use serde_json::value::RawValue;
+        let values = [
+            serde_json::json!(["a1", "a\"2\n", "é"]),
+            serde_json::json!([]),
+            serde_json::json!({"k": [1, {"x": []}], "m": {}}),
+            serde_json::json!("s"),
+        ];
+        let templates: Vec<Box<RawValue>> = values
+            .iter()
+            .map(|v| RawValue::from_string(serde_json::to_string_pretty(v).unwrap()).unwrap())
+            .collect();
+        for depth in [0usize, 1, 3, 40] {
+            let wrap = |inner: serde_json::Value| {
+                (0..depth).fold(inner, |v, k| serde_json::json!({ format!("k{k}"): [v, 7] }))
+            };
+            // Each template three times in a row, and again after the others (from the cache).
+            let plain: Vec<serde_json::Value> = values
+                .iter()
+                .flat_map(|v| [v.clone(), v.clone(), v.clone()])
+                .chain(values.iter().cloned())
+                .collect();
+            let expected =
+                serde_json::to_string_pretty(&wrap(serde_json::Value::Array(plain))).unwrap() + "\n";
+            let raw: Vec<&RawValue> = templates
+                .iter()
+                .flat_map(|t| [&**t, &**t, &**t])
+                .chain(templates.iter().map(|t| &**t))
+                .collect();
+            let mut ours = Vec::new();
+            write_pretty(&mut ours, &Nested { depth, raw: &raw }).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), expected, "depth {depth}");
+        }
+    }
+
+    /// A template at the address and of the length of an earlier, different one is not taken for it.
+    #[test]
+    fn a_reused_address_is_expanded_again() {
+        let mut f = Pretty { level: 2, ..Pretty::default() };
+        let mut buf = String::from("[\n  \"a\"\n]");
+        let mut out = Vec::new();
+        f.write_raw_fragment(&mut out, &buf).unwrap();
+        // Same address, same length, other text.
+        buf.replace_range(5..6, "b");
+        f.write_raw_fragment(&mut out, &buf).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[\n      \"a\"\n    ][\n      \"b\"\n    ]");
+    }
+
+    /// `{"k{depth-1}": [… {"k0": [RAW, 7]} …, 7]}` with the raw templates as the innermost array.
+    struct Nested<'a> {
+        depth: usize,
+        raw: &'a [&'a serde_json::value::RawValue],
+    }
+
+    impl Serialize for Nested<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{SerializeMap, SerializeSeq};
+            if self.depth == 0 {
+                return self.raw.serialize(s);
+            }
+            let mut m = s.serialize_map(Some(1))?;
+            struct Pair<'a>(Nested<'a>);
+            impl Serialize for Pair<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    let mut q = s.serialize_seq(Some(2))?;
+                    q.serialize_element(&self.0)?;
+                    q.serialize_element(&7)?;
+                    q.end()
+                }
+            }
+            m.serialize_entry(
+                &format!("k{}", self.depth - 1),
+                &Pair(Nested { depth: self.depth - 1, raw: self.raw }),
+            )?;
+            m.end()
         }
     }
 }

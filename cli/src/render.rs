@@ -3,15 +3,17 @@
 //! The serde types live here, built from solver results; the solver's own types stay free of serde.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 
 use redline_models::number::Q;
 use redline_models::strategic::StrategicGame;
-use redline_models::tree::{NodeId, NodeKind, Tree};
+use redline_models::tree::{InfosetId, NodeId, NodeKind, Tree};
 use redline_solver::play;
 use redline_solver::strategic::MixedEquilibrium;
 use redline_solver::{Equilibrium, Profile};
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// How numbers are printed.
 #[derive(Clone, Copy, Debug)]
@@ -87,7 +89,31 @@ struct InfosetJson<'a> {
     #[serde(serialize_with = "as_string")]
     id: u32,
     label: &'a str,
-    actions: &'a [String],
+    actions: Listed<'a, &'a [String]>,
+}
+
+/// A JSON value written as it is, or through a template made once for all its repetitions (see
+/// [`template`]).
+enum Listed<'a, T> {
+    Plain(T),
+    Template(&'a RawValue),
+}
+
+impl<T: Serialize> Serialize for Listed<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Listed::Plain(v) => v.serialize(s),
+            Listed::Template(raw) => raw.serialize(s),
+        }
+    }
+}
+
+/// `value` as a raw JSON template: its pretty text at the top level, which `output::emit_json`'s
+/// formatter indents to the depth it is written at, so the bytes are those `value` itself would give,
+/// and a template repeated thousands of times is expanded once (`None` if it cannot be made, and the
+/// value is then written as it is).
+fn template<T: Serialize + ?Sized>(value: &T) -> Option<Box<RawValue>> {
+    RawValue::from_string(serde_json::to_string_pretty(value).ok()?).ok()
 }
 
 fn as_string<S: serde::Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
@@ -97,11 +123,25 @@ fn as_string<S: serde::Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
 impl Serialize for InfosetsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let tree = self.tree;
+        // An action list shared by several information sets is written from one template.
+        let mut uses = vec![0u32; tree.n_action_sets()];
+        for h in 0..tree.infosets().len() as InfosetId {
+            uses[tree.action_set_index(h)] += 1;
+        }
+        let templates: Vec<OnceCell<Option<Box<RawValue>>>> = uses.iter().map(|_| OnceCell::new()).collect();
+        let (uses, templates) = (&uses, &templates);
         s.collect_seq((0..tree.n_players()).map(|i| {
             SeqOf(move || {
                 tree.player_infosets(i).iter().map(move |&h| {
                     let inf = &tree.infosets()[h as usize];
-                    InfosetJson { id: inf.number, label: &inf.label, actions: tree.actions(h) }
+                    let k = tree.action_set_index(h);
+                    let shared = if uses[k] > 1 {
+                        templates[k].get_or_init(|| template(tree.actions(h))).as_deref()
+                    } else {
+                        None
+                    };
+                    let actions = shared.map_or(Listed::Plain(tree.actions(h)), Listed::Template);
+                    InfosetJson { id: inf.number, label: &inf.label, actions }
                 })
             })
         }))
@@ -130,24 +170,47 @@ pub struct BehaviorJson<'a> {
     style: NumberStyle,
 }
 
+/// The widest information set whose pure behaviour row is written from a template (see
+/// [`BehaviorJson`]).
+const PURE_ROW_TEMPLATES: usize = 64;
+
 impl Serialize for BehaviorJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let BehaviorJson { tree, profile, style } = *self;
+        // Exact pure rows (`"0"`s and one `"1"`) of up to PURE_ROW_TEMPLATES actions are written from
+        // one template per width and chosen action, made on first use.
+        let pure = match profile {
+            Profile::Pure(c) if !style.float => Some(c),
+            _ => None,
+        };
+        let rows: Vec<OnceCell<Option<Box<RawValue>>>> = match pure {
+            Some(_) => {
+                (0..PURE_ROW_TEMPLATES * (PURE_ROW_TEMPLATES + 1) / 2).map(|_| OnceCell::new()).collect()
+            }
+            None => Vec::new(),
+        };
+        let rows = &rows;
         s.collect_seq((0..tree.n_players()).map(|i| {
             SeqOf(move || {
                 tree.player_infosets(i).iter().map(move |&h| {
-                    SeqOf(move || {
-                        (0..tree.actions(h).len() as u32).map(move |a| match profile {
-                            Profile::Pure(c) if !style.float => {
-                                if c[h as usize] == a {
-                                    Cow::Borrowed("1")
-                                } else {
-                                    Cow::Borrowed("0")
-                                }
-                            }
-                            _ => probability(&profile.prob(h, a), style),
+                    let width = tree.actions(h).len();
+                    let row = move || {
+                        (0..width as u32).map(move |a| match pure {
+                            Some(c) => Cow::Borrowed(if c[h as usize] == a { "1" } else { "0" }),
+                            None => probability(&profile.prob(h, a), style),
                         })
-                    })
+                    };
+                    let shared = match pure {
+                        Some(c) if width <= PURE_ROW_TEMPLATES => {
+                            let slot = width * (width - 1) / 2 + c[h as usize] as usize;
+                            rows[slot].get_or_init(|| template(&SeqOf(row))).as_deref()
+                        }
+                        _ => None,
+                    };
+                    match shared {
+                        Some(raw) => Listed::Template(raw),
+                        None => Listed::Plain(SeqOf(row)),
+                    }
                 })
             })
         }))

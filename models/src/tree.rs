@@ -566,6 +566,19 @@ impl Tree {
         &self.action_sets[self.infosets[h as usize].actions.0 as usize]
     }
 
+    /// The index of information set `h`'s interned action list (information sets with the same labels
+    /// in the same order share it), below [`Tree::n_action_sets`].
+    #[must_use]
+    pub fn action_set_index(&self, h: InfosetId) -> usize {
+        self.infosets[h as usize].actions.0 as usize
+    }
+
+    /// How many distinct action lists the tree's information sets use.
+    #[must_use]
+    pub fn n_action_sets(&self) -> usize {
+        self.action_sets.len()
+    }
+
     /// The payoff vector of terminal node `x`.
     ///
     /// # Panics

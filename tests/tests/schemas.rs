@@ -128,3 +128,50 @@ fn solve_sequential_schema() {
     ))];
     pin("solve-sequential", &docs, "redline/solve/1");
 }
+
+/// A `.efg` with two information sets sharing a list of `wide` actions below a two-action root, and
+/// leaves with integer payoffs.
+fn shared_lists_efg(wide: usize) -> String {
+    let acts: String = (1..=wide).map(|k| format!("\"w{k}\" ")).collect();
+    let mut text =
+        String::from("EFG 2 R \"shared\" { \"P1\" \"P2\" }\n\"\"\np \"\" 1 1 \"\" { \"x\" \"y\" } 0\n");
+    for side in 0..2 {
+        text += &format!("p \"\" 2 {} \"\" {{ {acts}}} 0\n", side + 1);
+        for k in 0..wide {
+            let o = side * wide + k + 1;
+            text +=
+                &format!("t \"\" {o} \"o{o}\" {{ {}, {} }}\n", (k * 7 + side) % 5, (k * 3 + 2 * side) % wide);
+        }
+    }
+    text
+}
+
+/// `solve`'s JSON is exactly serde_json's pretty text of itself, parsed and printed again: the
+/// streamed writer and the templates it writes repeated parts from (action lists shared by several
+/// information sets, rows of pure strategies up to 64 actions wide, wider ones written as they are)
+/// give the bytes of the plain document at every depth.
+#[test]
+fn solve_json_is_serde_jsons_own_pretty_text() {
+    let mut cases: Vec<(Vec<&str>, Option<String>)> = vec![
+        (vec!["solve", "examples/entry.ron", "--format", "json"], None),
+        (vec!["solve", "salami", "--set", "n=10", "--set", "s=1/10", "--format", "json"], None),
+        (vec!["solve", "inspection", "--format", "json"], None),
+        (vec!["solve", "examples/imperfect-matching.ron", "--format", "json"], None),
+        (vec!["solve", "examples/centipede6.ron", "--format", "json", "--float"], None),
+    ];
+    for wide in [3, 64, 65] {
+        for float in [false, true] {
+            let mut args = vec!["solve", "-", "--input-format", "efg", "--format", "json"];
+            if float {
+                args.push("--float");
+            }
+            cases.push((args, Some(shared_lists_efg(wide))));
+        }
+    }
+    for (args, stdin) in &cases {
+        let out = run(args, stdin.as_deref());
+        let text = String::from_utf8(out).expect("UTF-8");
+        let again = serde_json::to_string_pretty(&json(text.as_bytes())).expect("serializes") + "\n";
+        assert!(text == again, "{args:?}: the output differs from its canonical pretty text:\n{text}");
+    }
+}

@@ -201,7 +201,7 @@ impl Serialize for BehaviorJson<'_> {
                         })
                     };
                     let shared = match pure {
-                        Some(c) if width <= PURE_ROW_TEMPLATES => {
+                        Some(c) if width <= PURE_ROW_TEMPLATES && (c[h as usize] as usize) < width => {
                             let slot = width * (width - 1) / 2 + c[h as usize] as usize;
                             rows[slot].get_or_init(|| template(&SeqOf(row))).as_deref()
                         }

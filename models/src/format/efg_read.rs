@@ -141,6 +141,16 @@ impl<'a> Lexer<'a> {
     #[inline(always)]
     fn skip_space(&mut self) {
         let mut i = self.i;
+        // The common cases first: the token starts here, or after one space (as Gambit writes them).
+        let printable = |b: u8| b > b' ' && b < 0x80;
+        match self.bytes.get(i) {
+            Some(&b) if printable(b) => return,
+            Some(b' ') if self.bytes.get(i + 1).is_some_and(|&b| printable(b)) => {
+                self.i = i + 1;
+                return;
+            }
+            _ => {}
+        }
         while let Some(&b) = self.bytes.get(i) {
             if is_ascii_space(b) {
                 i += 1;

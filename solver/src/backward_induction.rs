@@ -179,7 +179,7 @@ impl<'t> Engine<'t> {
         let dst = if self.fresh { None } else { Some((self.val[x as usize] & !COMPUTED) as usize) };
         let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
         let (t, val) = (self.tree, &self.val);
-        self.val[x as usize] = rows.chance::<INT>(t, x, |c| scaled::child_ref(t, val, c), dst)?;
+        self.val[x as usize] = rows.chance::<INT>(t, x, |c| scaled::child_ref_opaque(t, val, c), dst)?;
         Ok(())
     }
 
@@ -422,7 +422,8 @@ impl<'t> Engine<'t> {
                 NodeView::Decision { player, infoset } => (player, infoset),
                 NodeView::Chance => {
                     let dst = if fresh { None } else { Some((val[x as usize] & !COMPUTED) as usize) };
-                    val[x as usize] = rows.chance::<INT>(t, x, |c| scaled::child_ref(t, val, c), dst)?;
+                    val[x as usize] =
+                        rows.chance::<INT>(t, x, |c| scaled::child_ref_opaque(t, val, c), dst)?;
                     continue;
                 }
                 NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
@@ -440,7 +441,8 @@ impl<'t> Engine<'t> {
                 // All ones when the child is strictly better, or as good; the first optimal action
                 // stays chosen, so only a strictly better child takes over. Hidden from the optimizer,
                 // which would otherwise turn the selects below into branches on the outcome.
-                let (gt, eq) = std::hint::black_box(vc.cmp_masks(vb));
+                let (gt, eq) = vc.cmp_masks(vb);
+                let gt = std::hint::black_box(gt);
                 let (gt, eq) = (gt as u64, eq as u64);
                 let bit = if k < 64 { 1u64 << k } else { 0 };
                 mask = (mask & !gt) | (bit & (gt | eq));

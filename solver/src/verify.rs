@@ -184,7 +184,9 @@ fn scaled_regret<const INT: bool>(
         refs[x as usize] = match tree.view(x) {
             NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
             // The new row follows the rows of the children it reads.
-            NodeView::Chance => rows.chance::<INT>(tree, x, |c| scaled::child_ref(tree, &refs, c), None)?,
+            NodeView::Chance => {
+                rows.chance::<INT>(tree, x, |c| scaled::child_ref_opaque(tree, &refs, c), None)?
+            }
             NodeView::Decision { player: i, infoset } => {
                 let k = pure[infoset as usize];
                 // One pass over the children finds the chosen child's value and the mover's best,

@@ -197,14 +197,11 @@ impl<'t> Rows<'t> {
         let stride = n + 1;
         let weights = self.weights.of(x);
         let total: i64 = weights.iter().map(|&w| i64::from(w)).sum();
-        let row = match dst {
-            Some(row) => row,
-            None => {
-                let row = self.rows.len() / stride;
-                self.rows.resize((row + 1) * stride, 0);
-                row
-            }
-        };
+        // A new row is pushed entry by entry (a zero fill would be a call to memset per node).
+        let row = dst.unwrap_or(self.rows.len() / stride);
+        if dst.is_none() {
+            self.rows.push(0);
+        }
         // A computed row's denominator is the same for every player, and so is an `INT` leaf's (1):
         // player 0's denominators then give the lcm.
         let players = if INT { 1 } else { n };
@@ -238,7 +235,11 @@ impl<'t> Rows<'t> {
             if den > REDUCE_ABOVE {
                 g = num_integer::gcd(g, num);
             }
-            self.rows[at + 1 + i] = num;
+            if dst.is_none() {
+                self.rows.push(num);
+            } else {
+                self.rows[at + 1 + i] = num;
+            }
         }
         if den > REDUCE_ABOVE {
             // g > 0 divides the denominator and every numerator (a gcd with den is at most den,

@@ -346,9 +346,12 @@ impl<'t> Engine<'t> {
         match (self.mode, first) {
             (MODE_I32, true) => Ok(self.sweep_small_first(from)),
             (MODE_I32, false) => self.sweep_with::<false, MODE_I32>(from),
-            (MODE_SCALED, true) if self.rows().int_leaves() => self.sweep_scaled_first::<true>(from),
+            (MODE_SCALED, true) if self.rows().int_leaves() => match self.n {
+                2 => self.sweep_scaled_first::<true, 2>(from),
+                _ => self.sweep_scaled_first::<true, 0>(from),
+            },
             (MODE_SCALED, false) if self.rows().int_leaves() => self.sweep_scaled::<false, true>(from),
-            (MODE_SCALED, true) => self.sweep_scaled_first::<false>(from),
+            (MODE_SCALED, true) => self.sweep_scaled_first::<false, 0>(from),
             (MODE_SCALED, false) => self.sweep_scaled::<false, false>(from),
             (_, true) => self.sweep_with::<true, MODE_Q>(from),
             (_, false) => self.sweep_with::<false, MODE_Q>(from),
@@ -409,8 +412,11 @@ impl<'t> Engine<'t> {
 
     /// [`Engine::sweep`] for `MODE_SCALED` and the default tie-break: [`Engine::sweep_scaled`] written
     /// out as [`Engine::sweep_small_first`] is, with the buffers in locals and every decision about
-    /// values as arithmetic on masks ([`Frac::cmp_masks`]); `INT` as in [`Rows::at`].
-    fn sweep_scaled_first<const INT: bool>(&mut self, from: usize) -> Result<Vec<TieMask>, Overflow> {
+    /// values as arithmetic on masks ([`Frac::cmp_masks`]); `INT` and `N` as in [`Rows::at_n`].
+    fn sweep_scaled_first<const INT: bool, const N: usize>(
+        &mut self,
+        from: usize,
+    ) -> Result<Vec<TieMask>, Overflow> {
         let t = self.tree;
         let fresh = self.fresh;
         let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
@@ -431,13 +437,13 @@ impl<'t> Engine<'t> {
             let stop = t.end(x);
             let mut c = x + 1;
             let mut best_ref = scaled::child_ref(t, val, c);
-            let mut vb = rows.at::<INT>(best_ref, i);
+            let mut vb = rows.at_n::<INT, N>(best_ref, i);
             let (mut best_k, mut k, mut mask, mut tied) = (0u32, 0u32, 1u64, 0u64);
             c = t.end(c);
             while c < stop {
                 k += 1;
                 let r = scaled::child_ref_opaque(t, val, c);
-                let vc = rows.at::<INT>(r, i);
+                let vc = rows.at_n::<INT, N>(r, i);
                 // All ones when the child is strictly better, or as good; the first optimal action
                 // stays chosen, so only a strictly better child takes over. Hidden from the optimizer,
                 // which would otherwise turn the selects below into branches on the outcome.

@@ -148,13 +148,27 @@ impl<'t> Rows<'t> {
         !self.ints.is_empty()
     }
 
+    /// The number of players.
+    pub(crate) fn n_players(&self) -> usize {
+        self.n
+    }
+
     /// Player `i`'s value in the row reference `r` names; `INT` only when [`Rows::int_leaves`].
     ///
     /// Both a leaf entry and a computed entry are read and one is selected, rather than a branch on
     /// the kind of reference, whose outcome is as unpredictable as the tree's shape.
     #[inline(always)]
     pub(crate) fn at<const INT: bool>(&self, r: u32, i: usize) -> Frac {
-        let n = self.n;
+        self.at_n::<INT, 0>(r, i)
+    }
+
+    /// [`Rows::at`] with the number of players `N` known at compile time (0: read it from the rows),
+    /// so that the offsets of the hot loops are shifts rather than multiplications. `N` must be 0 or
+    /// the number of players.
+    #[inline(always)]
+    pub(crate) fn at_n<const INT: bool, const N: usize>(&self, r: u32, i: usize) -> Frac {
+        debug_assert!(N == 0 || N == self.n, "N is the number of players");
+        let n = if N == 0 { self.n } else { N };
         let computed = r & COMPUTED != 0;
         let leaf = if computed { 0 } else { r as usize * n + i };
         let at = if computed { (r & !COMPUTED) as usize * (n + 1) } else { 0 };

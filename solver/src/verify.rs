@@ -63,15 +63,18 @@ pub fn perfect_information_regret_lent(
         return small_regret(tree, table, pure, scratch);
     }
     let scratch = match Rows::new(tree, rows) {
-        Some(rows) => match if rows.int_leaves() {
-            scaled_regret::<true>(tree, rows, pure, scratch)
-        } else {
-            scaled_regret::<false>(tree, rows, pure, scratch)
-        } {
-            Ok(check) => return check,
-            // The integers are too small for this tree's values: check on `Q` (below).
-            Err(Overflow) => Vec::new(),
-        },
+        Some(rows) => {
+            let check = match (rows.int_leaves(), rows.n_players()) {
+                (true, 2) => scaled_regret::<true, 2>(tree, rows, pure, scratch),
+                (true, _) => scaled_regret::<true, 0>(tree, rows, pure, scratch),
+                _ => scaled_regret::<false, 0>(tree, rows, pure, scratch),
+            };
+            match check {
+                Ok(check) => return check,
+                // The integers are too small for this tree's values: check on `Q` (below).
+                Err(Overflow) => Vec::new(),
+            }
+        }
         None => scratch,
     };
     q_regret(tree, pure, scratch)
@@ -167,7 +170,7 @@ fn q_regret(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
 /// # Errors
 /// [`Overflow`] when a chance node's value does not fit the integers.
 #[inline(never)]
-fn scaled_regret<const INT: bool>(
+fn scaled_regret<const INT: bool, const N: usize>(
     tree: &Tree,
     mut rows: Rows<'_>,
     pure: &[u32],
@@ -194,14 +197,14 @@ fn scaled_regret<const INT: bool>(
                 let stop = tree.end(x);
                 let mut c = x + 1;
                 let mut chosen = scaled::child_ref(tree, &refs, c);
-                let mut best: Frac = rows.at::<INT>(chosen, i);
+                let mut best: Frac = rows.at_n::<INT, N>(chosen, i);
                 let mut mine = best;
                 let mut a = 0;
                 c = tree.end(c);
                 while c < stop {
                     a += 1;
                     let r = scaled::child_ref_opaque(tree, &refs, c);
-                    let v = rows.at::<INT>(r, i);
+                    let v = rows.at_n::<INT, N>(r, i);
                     let pick = i64::from(a == k).wrapping_neg();
                     chosen = (r & pick as u32) | (chosen & !pick as u32);
                     mine = Frac::select(pick, v, mine);
@@ -411,11 +414,16 @@ mod tests {
             if let Some(rows) = Rows::new(&t, Vec::new()) {
                 if matches!(leaves, crate::scaled::Leaves::Ints) {
                     proptest::prop_assert!(rows.int_leaves(), "integer leaves are read from the i16 table");
-                    let fast = scaled_regret::<true>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
+                    let fast = scaled_regret::<true, 0>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
                     proptest::prop_assert_eq!(&fast, &exact);
+                    if n == 2 {
+                        let rows = Rows::new(&t, Vec::new()).expect("as above");
+                        let fast = scaled_regret::<true, 2>(&t, rows, &pure, vec![9; t.len()]).expect("small");
+                        proptest::prop_assert_eq!(&fast, &exact);
+                    }
                 }
                 let rows = Rows::new(&t, vec![5; 7]).expect("as above");
-                let fast = scaled_regret::<false>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
+                let fast = scaled_regret::<false, 0>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
                 proptest::prop_assert_eq!(&fast, &exact);
             }
             proptest::prop_assert_eq!(perfect_information_regret(&t, &pure), exact);

@@ -83,7 +83,8 @@ fn backward_induction<M: Measurement>(c: &mut Criterion<M>) {
         let tree = tree_for(case);
         let n = tree.len();
         // The tables the solve builds on first use; built here so the arena figure includes them.
-        let _ = (tree.small_payoffs(), tree.inline_payoffs(), tree.chance_weights());
+        let _ =
+            (tree.small_payoffs(), tree.chance_small_payoffs(), tree.inline_payoffs(), tree.chance_weights());
         eprintln!(
             "tree {}: {n} nodes, {:.1} bytes/node (arena {:.1} + solver {:.1})",
             case.label,

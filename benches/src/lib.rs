@@ -267,7 +267,7 @@ pub fn kind_counts(tree: &Tree) -> (usize, usize, usize) {
 /// The engine keeps a `u32` value reference per node and a `u32` chosen action per information set
 /// (which becomes the returned profile), plus one expected payoff row per chance node. The
 /// verification reuses the engine's value references as its scratch space once the engine is done
-/// with them. A chance row is `2 n_players` `i64`s (a numerator and a denominator per player) when
+/// with them. A chance row is `n_players + 1` `i64`s (a shared denominator and a numerator per player) when
 /// the tree's payoffs are inline and it has chance weights ([`Tree::inline_payoffs`],
 /// [`Tree::chance_weights`]), and the verification then reuses the engine's rows too; otherwise it is
 /// `n_players` [`Q`]s and the verification adds its own. Tie lists are left out (they are output, proportional to the number of
@@ -278,7 +278,7 @@ pub fn solver_bytes(tree: &Tree) -> usize {
     let u32s = tree.len() + tree.infosets().len();
     let n = tree.n_players();
     let rows = if tree.inline_payoffs() && tree.chance_weights().is_some() {
-        chance * 2 * n * size_of::<i64>()
+        chance * (n + 1) * size_of::<i64>()
     } else {
         2 * chance * n * size_of::<Q>()
     };
@@ -290,6 +290,6 @@ pub fn solver_bytes(tree: &Tree) -> usize {
 #[must_use]
 pub fn memory_per_node(tree: &Tree) -> f64 {
     // The solve builds the tree's integer payoff and chance weight tables on first use: count them.
-    let _ = (tree.small_payoffs(), tree.chance_weights());
+    let _ = (tree.small_payoffs(), tree.chance_small_payoffs(), tree.chance_weights());
     (tree.heap_bytes() + solver_bytes(tree)) as f64 / tree.len() as f64
 }

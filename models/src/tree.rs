@@ -218,6 +218,9 @@ pub struct Tree {
     /// `payoffs` as `i32`, when every payoff is an integer that fits (see [`Tree::small_payoffs`]):
     /// built on first use, cleared whenever the payoffs change.
     small_payoffs: OnceLock<Option<Box<[i32]>>>,
+    /// `payoffs` as `i16` on a tree with chance nodes, when every payoff is an integer that fits (see
+    /// [`Tree::chance_small_payoffs`]): built on first use, cleared whenever the payoffs change.
+    chance_small_payoffs: OnceLock<Option<Box<[i16]>>>,
     probs: Vec<Q>,
     /// `probs` as integer weights over one denominator per chance node (see
     /// [`Tree::chance_weights`]): built on first use, cleared whenever the probabilities change.
@@ -405,6 +408,11 @@ impl Tree {
             + self.player_infosets.iter().map(|l| size_of::<Vec<InfosetId>>() + 4 * l.len()).sum::<usize>()
             + (self.payoffs.len() + self.probs.len()) * size_of::<Q>()
             + self.small_payoffs.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<i32>())
+            + self
+                .chance_small_payoffs
+                .get()
+                .and_then(Option::as_ref)
+                .map_or(0, |t| t.len() * size_of::<i16>())
             + self.chance_weights.get().and_then(Option::as_ref).map_or(0, |t| t.len() * size_of::<u32>())
             + self.chance_labels.iter().map(|l| size_of::<Box<str>>() + l.len()).sum::<usize>()
             + self.node_labels.heap_bytes()
@@ -621,6 +629,21 @@ impl Tree {
         self.small_payoffs.get_or_init(|| self.small_table()).as_deref()
     }
 
+    /// The payoff table ([`Tree::payoff_table`]) as plain `i16`, entry for entry, when the tree has
+    /// chance nodes and every payoff is an integer in `i16`'s range; `None` otherwise (in particular
+    /// for a tree without chance nodes, which has [`Tree::small_payoffs`] instead).
+    ///
+    /// Backward induction on trees with chance nodes reads leaf values from this table when it exists
+    /// (two bytes per payoff, denominator 1, no tag to test), together with
+    /// [`Tree::chance_weights`]. It is `i16` rather than `i32` to keep the memory of a solve under 64
+    /// bytes per node. Built on the first call, rebuilt after the payoffs change
+    /// ([`Tree::set_parameters`]).
+    #[must_use]
+    #[inline]
+    pub fn chance_small_payoffs(&self) -> Option<&[i16]> {
+        self.chance_small_payoffs.get_or_init(|| self.chance_small_table()).as_deref()
+    }
+
     /// True when every payoff is stored inline in its [`Q`] (numerator and denominator in `i64`, see
     /// [`Q::to_i64_ratio`]): backward induction on trees with chance nodes then reads the payoff table
     /// as machine integers, together with [`Tree::chance_weights`]. Found on the first call, again
@@ -819,6 +842,15 @@ impl Tree {
         self.payoffs.iter().map(Q::to_i32).collect()
     }
 
+    /// The payoffs as `i16` for [`Tree::chance_small_payoffs`]: when the tree has chance nodes and
+    /// every payoff is an integer that fits, else `None`.
+    fn chance_small_table(&self) -> Option<Box<[i16]>> {
+        if !self.has_chance_nodes() {
+            return None;
+        }
+        self.payoffs.iter().map(|q| q.to_i32().and_then(|v| i16::try_from(v).ok())).collect()
+    }
+
     /// The weights of [`Tree::chance_weights`]: per chance node, the lcm `L` of its probabilities'
     /// denominators and each probability times `L`; `None` when a tree has no chance nodes, a
     /// probability is not inline, or some `L` exceeds `u32`.
@@ -866,6 +898,7 @@ impl Tree {
             self.exprs = Some(exprs);
             // Payoffs may have been written before an evaluation failed: the tables follow them.
             self.small_payoffs.take();
+            self.chance_small_payoffs.take();
             self.inline_payoffs.take();
             self.chance_weights.take();
             result?;
@@ -1012,6 +1045,7 @@ impl TreeBuilder {
                 chance_labels: Vec::new(),
                 node_labels: NodeLabels::default(),
                 small_payoffs: OnceLock::new(),
+                chance_small_payoffs: OnceLock::new(),
                 chance_weights: OnceLock::new(),
                 inline_payoffs: OnceLock::new(),
                 exprs: None,
@@ -1532,6 +1566,42 @@ mod tests {
         assert!(c.has_chance_nodes() && c.small_payoffs().is_none());
         assert!(!t.has_chance_nodes());
         assert!(c.inline_payoffs() && t.inline_payoffs());
+    }
+
+    #[test]
+    fn chance_small_payoffs_follow_the_payoffs() {
+        // A chance move before entry deterrence, with the fighting cost a parameter.
+        let mut b = TreeBuilder::new("C", vec!["Entrant".into(), "Incumbent".into()]);
+        b.add_parameter(Parameter::new("c", q("3"), "cost of fighting")).unwrap();
+        let ab = b.actions(&["enter", "stay out"]).unwrap();
+        let fa = b.actions(&["fight", "accommodate"]).unwrap();
+        b.chance(vec![("h".into(), Expr::parse("1/3").unwrap()), ("t".into(), Expr::parse("2/3").unwrap())])
+            .unwrap();
+        b.terminal_values(&[q("5"), q("-5")]).unwrap();
+        b.decision_new(0, ab).unwrap();
+        b.decision_new(1, fa).unwrap();
+        b.terminal(vec![Expr::parse("-1").unwrap(), Expr::parse("-c").unwrap()]).unwrap();
+        b.terminal_values(&[q("1"), q("2")]).unwrap();
+        b.terminal_values(&[q("0"), q("4")]).unwrap();
+        let mut t = b.finish().unwrap();
+        assert!(t.has_chance_nodes() && t.small_payoffs().is_none());
+        assert_eq!(t.chance_small_payoffs(), Some(&[5, -5, -1, -3, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("1/2"))]).unwrap();
+        assert_eq!(t.chance_small_payoffs(), None, "a fraction");
+        t.set_parameters(&[("c".into(), q("-7"))]).unwrap();
+        assert_eq!(t.chance_small_payoffs(), Some(&[5, -5, -1, 7, 1, 2, 0, 4][..]));
+        t.set_parameters(&[("c".into(), q("-32768"))]).unwrap();
+        assert_eq!(t.chance_small_payoffs(), None, "2^15 does not fit i16");
+        t.set_parameters(&[("c".into(), q("32768"))]).unwrap();
+        assert_eq!(t.chance_small_payoffs().unwrap()[3], i16::MIN);
+        // The table counts in the arena's bytes once built.
+        let mut u = t.clone();
+        u.set_parameters(&[("c".into(), q("1/2"))]).unwrap();
+        assert!(u.chance_small_payoffs().is_none());
+        assert_eq!(t.heap_bytes(), u.heap_bytes() + 8 * 2);
+        // Without chance nodes there is no `i16` table (the `i32` one serves).
+        let e = entry();
+        assert!(e.chance_small_payoffs().is_none() && e.small_payoffs().is_some());
     }
 
     #[test]

@@ -25,7 +25,7 @@ use redline_models::tree::{InfosetId, NodeId, NodeView, Tree};
 
 use crate::equilibrium::{Equilibrium, Kind, Profile, Tie};
 use crate::error::Error;
-use crate::scaled::{self, Overflow, Rows};
+use crate::scaled::{self, Frac, Overflow, Rows};
 use crate::verify;
 
 /// How to choose among optimal actions in the default single-SPE mode.
@@ -78,6 +78,9 @@ const MODE_I32: u8 = 1;
 /// Chance nodes, small integer payoffs and small chance denominators: integer numerators over a
 /// denominator ([`crate::scaled`]), chance rows in `Engine::scaled`.
 const MODE_SCALED: u8 = 2;
+/// `MODE_SCALED` reading leaves from the `i16` table ([`scaled::Rows::int_leaves`]): only as the
+/// `MODE` of [`Engine::decide`]; the engine's `mode` is then still `MODE_SCALED`.
+const MODE_SCALED_INT: u8 = 3;
 
 /// A tie node met by a sweep, with its optimal actions as a bit set (bit `k` for action `k`), or 0
 /// when the node has more than 64 actions (its tie set is then recomputed from the children).
@@ -165,18 +168,18 @@ impl<'t> Engine<'t> {
     /// Do the values `a` and `b` name agree for player `i`?
     fn same_value(&self, a: u32, b: u32, i: usize) -> bool {
         match &self.scaled {
-            Some(rows) => rows.at(a, i) == rows.at(b, i),
+            Some(rows) => rows.at::<false>(a, i) == rows.at::<false>(b, i),
             None => self.at(a, i) == self.at(b, i),
         }
     }
 
     /// The expected payoffs at chance node `x` as scaled integers (`MODE_SCALED`).
     #[inline]
-    fn chance_value_scaled(&mut self, x: NodeId) -> Result<(), Overflow> {
+    fn chance_value_scaled<const INT: bool>(&mut self, x: NodeId) -> Result<(), Overflow> {
         let dst = if self.fresh { None } else { Some((self.val[x as usize] & !COMPUTED) as usize) };
         let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
         let (t, val) = (self.tree, &self.val);
-        self.val[x as usize] = rows.chance(t, x, |c| scaled::child_ref(t, val, c), dst)?;
+        self.val[x as usize] = rows.chance::<INT>(t, x, |c| scaled::child_ref_opaque(t, val, c), dst)?;
         Ok(())
     }
 
@@ -240,7 +243,11 @@ impl<'t> Engine<'t> {
             }
             MODE_SCALED => {
                 let rows = self.rows();
-                self.argmax::<FIRST, _>(x, i, |r, j| rows.at(r, j))
+                self.argmax::<FIRST, _>(x, i, |r, j| rows.at::<false>(r, j))
+            }
+            MODE_SCALED_INT => {
+                let rows = self.rows();
+                self.argmax::<FIRST, _>(x, i, |r, j| rows.at::<true>(r, j))
             }
             _ => self.argmax::<FIRST, _>(x, i, |r, j| self.at(r, j)),
         };
@@ -339,8 +346,13 @@ impl<'t> Engine<'t> {
         match (self.mode, first) {
             (MODE_I32, true) => Ok(self.sweep_small_first(from)),
             (MODE_I32, false) => self.sweep_with::<false, MODE_I32>(from),
-            (MODE_SCALED, true) => self.sweep_scaled::<true>(from),
-            (MODE_SCALED, false) => self.sweep_scaled::<false>(from),
+            (MODE_SCALED, true) if self.rows().int_leaves() => match self.n {
+                2 => self.sweep_scaled_first::<true, 2>(from),
+                _ => self.sweep_scaled_first::<true, 0>(from),
+            },
+            (MODE_SCALED, false) if self.rows().int_leaves() => self.sweep_scaled::<false, true>(from),
+            (MODE_SCALED, true) => self.sweep_scaled_first::<false, 0>(from),
+            (MODE_SCALED, false) => self.sweep_scaled::<false, false>(from),
             (_, true) => self.sweep_with::<true, MODE_Q>(from),
             (_, false) => self.sweep_with::<false, MODE_Q>(from),
         }
@@ -371,19 +383,86 @@ impl<'t> Engine<'t> {
     }
 
     /// [`Engine::sweep`] for `MODE_SCALED`: internal nodes only, from the tree's bit set (leaves are
-    /// read in place, see [`scaled::child_ref`]).
-    fn sweep_scaled<const FIRST: bool>(&mut self, from: usize) -> Result<Vec<TieMask>, Overflow> {
+    /// read in place, see [`scaled::child_ref`]); with `INT`, from the `i16` table.
+    fn sweep_scaled<const FIRST: bool, const INT: bool>(
+        &mut self,
+        from: usize,
+    ) -> Result<Vec<TieMask>, Overflow> {
         let t = self.tree;
         let mut ties = Vec::new();
         for x in t.internal_nodes_rev(from as NodeId) {
             match t.view(x) {
                 NodeView::Decision { player, infoset } => {
-                    if let Some(mask) = self.decide::<FIRST, MODE_SCALED>(x, player, infoset) {
+                    let found = if INT {
+                        self.decide::<FIRST, MODE_SCALED_INT>(x, player, infoset)
+                    } else {
+                        self.decide::<FIRST, MODE_SCALED>(x, player, infoset)
+                    };
+                    if let Some(mask) = found {
                         ties.push((x, mask));
                     }
                 }
-                NodeView::Chance => self.chance_value_scaled(x)?,
+                NodeView::Chance => self.chance_value_scaled::<INT>(x)?,
                 NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
+            }
+        }
+        self.fresh = false;
+        Ok(ties)
+    }
+
+    /// [`Engine::sweep`] for `MODE_SCALED` and the default tie-break: [`Engine::sweep_scaled`] written
+    /// out as [`Engine::sweep_small_first`] is, with the buffers in locals and every decision about
+    /// values as arithmetic on masks ([`Frac::cmp_masks`]); `INT` and `N` as in [`Rows::at_n`].
+    fn sweep_scaled_first<const INT: bool, const N: usize>(
+        &mut self,
+        from: usize,
+    ) -> Result<Vec<TieMask>, Overflow> {
+        let t = self.tree;
+        let fresh = self.fresh;
+        let rows = self.scaled.as_mut().expect("MODE_SCALED engines have scaled rows");
+        let val = &mut self.val[..];
+        let choice = &mut self.choice[..];
+        let mut ties = Vec::new();
+        for x in t.internal_nodes_rev(from as NodeId) {
+            let (i, h) = match t.view(x) {
+                NodeView::Decision { player, infoset } => (player, infoset),
+                NodeView::Chance => {
+                    let dst = if fresh { None } else { Some((val[x as usize] & !COMPUTED) as usize) };
+                    val[x as usize] =
+                        rows.chance::<INT>(t, x, |c| scaled::child_ref_opaque(t, val, c), dst)?;
+                    continue;
+                }
+                NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
+            };
+            let stop = t.end(x);
+            let mut c = x + 1;
+            let mut best_ref = scaled::child_ref(t, val, c);
+            let mut vb = rows.at_n::<INT, N>(best_ref, i);
+            let (mut best_k, mut k, mut mask, mut tied) = (0u32, 0u32, 1u64, 0u64);
+            c = t.end(c);
+            while c < stop {
+                k += 1;
+                let r = scaled::child_ref_opaque(t, val, c);
+                let vc = rows.at_n::<INT, N>(r, i);
+                // All ones when the child is strictly better, or as good; the first optimal action
+                // stays chosen, so only a strictly better child takes over. Hidden from the optimizer,
+                // which would otherwise turn the selects below into branches on the outcome.
+                let (gt, eq) = vc.cmp_masks(vb);
+                let gt = std::hint::black_box(gt);
+                let (gt, eq) = (gt as u64, eq as u64);
+                let bit = if k < 64 { 1u64 << k } else { 0 };
+                mask = (mask & !gt) | (bit & (gt | eq));
+                tied = (tied | eq) & !gt;
+                let take = gt as u32;
+                best_ref = (r & take) | (best_ref & !take);
+                best_k = (k & take) | (best_k & !take);
+                vb = Frac::select(gt as i64, vc, vb);
+                c = t.end(c);
+            }
+            choice[h as usize] = best_k;
+            val[x as usize] = best_ref;
+            if tied != 0 {
+                ties.push((x, if k < 64 { mask } else { 0 }));
             }
         }
         self.fresh = false;
@@ -770,12 +849,16 @@ mod tests {
             bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
             size in 1usize..80,
             n in 1usize..4,
+            leaves in scaled::leaves_strategy(),
         ) {
-            let t = scaled::random_chance_tree(&bytes, size, n);
+            let t = scaled::random_chance_tree(&bytes, size, n, leaves);
             for options in all_options(n) {
                 let fast = Engine::new(&t, options.tie_break, false);
                 if t.has_chance_nodes() {
                     proptest::prop_assert_eq!(fast.mode, MODE_SCALED);
+                    // Integer leaves take the `i16` table (`INT` sweeps), the others the `Q` table.
+                    let ints = matches!(leaves, scaled::Leaves::Ints);
+                    proptest::prop_assert!(!ints || fast.rows().int_leaves());
                 }
                 let fast = solve_on(fast, &options).expect("small values").unwrap();
                 let exact = Engine::new(&t, options.tie_break, true);

@@ -63,11 +63,18 @@ pub fn perfect_information_regret_lent(
         return small_regret(tree, table, pure, scratch);
     }
     let scratch = match Rows::new(tree, rows) {
-        Some(rows) => match scaled_regret(tree, rows, pure, scratch) {
-            Ok(check) => return check,
-            // The integers are too small for this tree's values: check on `Q` (below).
-            Err(Overflow) => Vec::new(),
-        },
+        Some(rows) => {
+            let check = match (rows.int_leaves(), rows.n_players()) {
+                (true, 2) => scaled_regret::<true, 2>(tree, rows, pure, scratch),
+                (true, _) => scaled_regret::<true, 0>(tree, rows, pure, scratch),
+                _ => scaled_regret::<false, 0>(tree, rows, pure, scratch),
+            };
+            match check {
+                Ok(check) => return check,
+                // The integers are too small for this tree's values: check on `Q` (below).
+                Err(Overflow) => Vec::new(),
+            }
+        }
         None => scratch,
     };
     q_regret(tree, pure, scratch)
@@ -163,7 +170,7 @@ fn q_regret(tree: &Tree, pure: &[u32], scratch: Vec<u32>) -> Check {
 /// # Errors
 /// [`Overflow`] when a chance node's value does not fit the integers.
 #[inline(never)]
-fn scaled_regret(
+fn scaled_regret<const INT: bool, const N: usize>(
     tree: &Tree,
     mut rows: Rows<'_>,
     pure: &[u32],
@@ -180,23 +187,31 @@ fn scaled_regret(
         refs[x as usize] = match tree.view(x) {
             NodeView::Terminal { .. } => unreachable!("internal_nodes_rev gives internal nodes"),
             // The new row follows the rows of the children it reads.
-            NodeView::Chance => rows.chance(tree, x, |c| scaled::child_ref(tree, &refs, c), None)?,
+            NodeView::Chance => {
+                rows.chance::<INT>(tree, x, |c| scaled::child_ref_opaque(tree, &refs, c), None)?
+            }
             NodeView::Decision { player: i, infoset } => {
                 let k = pure[infoset as usize];
-                let mut children = tree.children(x);
-                let first = children.next().expect("a decision node has at least one action");
-                let mut chosen = scaled::child_ref(tree, &refs, first);
-                let mut best: Frac = rows.at(chosen, i);
+                // One pass over the children finds the chosen child's value and the mover's best,
+                // with masks rather than branches (the outcomes are as unpredictable as the values).
+                let stop = tree.end(x);
+                let mut c = x + 1;
+                let mut chosen = scaled::child_ref(tree, &refs, c);
+                let mut best: Frac = rows.at_n::<INT, N>(chosen, i);
+                let mut mine = best;
                 let mut a = 0;
-                for c in children {
+                c = tree.end(c);
+                while c < stop {
                     a += 1;
-                    let r = scaled::child_ref(tree, &refs, c);
-                    chosen = if a == k { r } else { chosen };
-                    let v = rows.at(r, i);
-                    best = if v > best { v } else { best };
+                    let r = scaled::child_ref_opaque(tree, &refs, c);
+                    let v = rows.at_n::<INT, N>(r, i);
+                    let pick = i64::from(a == k).wrapping_neg();
+                    chosen = (r & pick as u32) | (chosen & !pick as u32);
+                    mine = Frac::select(pick, v, mine);
+                    best = Frac::select(std::hint::black_box(v.cmp_masks(best).0), v, best);
+                    c = tree.end(c);
                 }
                 assert!(k <= a, "the profile names an action that exists");
-                let mine = rows.at(chosen, i);
                 if best > mine {
                     let gain = &best.to_q() - &mine.to_q();
                     if gain > regret {
@@ -389,14 +404,26 @@ mod tests {
             size in 1usize..80,
             n in 1usize..4,
             picks in proptest::collection::vec(0u32..3, 40),
+            leaves in crate::scaled::leaves_strategy(),
         ) {
-            let t = crate::scaled::random_chance_tree(&bytes, size, n);
+            let t = crate::scaled::random_chance_tree(&bytes, size, n, leaves);
             let pure: Vec<u32> = (0..t.infosets().len())
                 .map(|h| picks[h % picks.len()] % t.actions(h as u32).len() as u32)
                 .collect();
             let exact = q_regret(&t, &pure, Vec::new());
             if let Some(rows) = Rows::new(&t, Vec::new()) {
-                let fast = scaled_regret(&t, rows, &pure, vec![9; t.len()]).expect("small values");
+                if matches!(leaves, crate::scaled::Leaves::Ints) {
+                    proptest::prop_assert!(rows.int_leaves(), "integer leaves are read from the i16 table");
+                    let fast = scaled_regret::<true, 0>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
+                    proptest::prop_assert_eq!(&fast, &exact);
+                    if n == 2 {
+                        let rows = Rows::new(&t, Vec::new()).expect("as above");
+                        let fast = scaled_regret::<true, 2>(&t, rows, &pure, vec![9; t.len()]).expect("small");
+                        proptest::prop_assert_eq!(&fast, &exact);
+                    }
+                }
+                let rows = Rows::new(&t, vec![5; 7]).expect("as above");
+                let fast = scaled_regret::<false, 0>(&t, rows, &pure, vec![9; t.len()]).expect("small values");
                 proptest::prop_assert_eq!(&fast, &exact);
             }
             proptest::prop_assert_eq!(perfect_information_regret(&t, &pure), exact);

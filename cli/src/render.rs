@@ -174,20 +174,26 @@ pub struct BehaviorJson<'a> {
 /// [`BehaviorJson`]).
 const PURE_ROW_TEMPLATES: usize = 64;
 
+/// The fewest information sets for which pure behaviour rows are written from templates: the
+/// templates are made for each equilibrium, so they pay off only over many rows (`--all` on a small
+/// tree lists many equilibria of a few rows each).
+const PURE_ROW_TEMPLATES_FROM: usize = 256;
+
 impl Serialize for BehaviorJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let BehaviorJson { tree, profile, style } = *self;
         // Exact pure rows (`"0"`s and one `"1"`) of up to PURE_ROW_TEMPLATES actions are written from
-        // one template per width and chosen action, made on first use.
+        // one template per width and chosen action, made on first use, in trees with many rows.
         let pure = match profile {
             Profile::Pure(c) if !style.float => Some(c),
             _ => None,
         };
+        let many = tree.infosets().len() >= PURE_ROW_TEMPLATES_FROM;
         let rows: Vec<OnceCell<Option<Box<RawValue>>>> = match pure {
-            Some(_) => {
+            Some(_) if many => {
                 (0..PURE_ROW_TEMPLATES * (PURE_ROW_TEMPLATES + 1) / 2).map(|_| OnceCell::new()).collect()
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         let rows = &rows;
         s.collect_seq((0..tree.n_players()).map(|i| {
@@ -201,7 +207,9 @@ impl Serialize for BehaviorJson<'_> {
                         })
                     };
                     let shared = match pure {
-                        Some(c) if width <= PURE_ROW_TEMPLATES && (c[h as usize] as usize) < width => {
+                        Some(c)
+                            if many && width <= PURE_ROW_TEMPLATES && (c[h as usize] as usize) < width =>
+                        {
                             let slot = width * (width - 1) / 2 + c[h as usize] as usize;
                             rows[slot].get_or_init(|| template(&SeqOf(row))).as_deref()
                         }

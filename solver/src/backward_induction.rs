@@ -845,13 +845,7 @@ mod tests {
         /// equilibria (payoffs, profiles, ties, regrets), their order and completeness, for every
         /// tie-break, one or all.
         #[test]
-        fn scaled_path_equals_q_path(
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
-            size in 1usize..80,
-            n in 1usize..4,
-            leaves in scaled::leaves_strategy(),
-        ) {
-            let t = scaled::random_chance_tree(&bytes, size, n, leaves);
+        fn scaled_path_equals_q_path((t, n, leaves) in scaled::chance_trees()) {
             for options in all_options(n) {
                 let fast = Engine::new(&t, options.tie_break, false);
                 if t.has_chance_nodes() {

@@ -289,6 +289,20 @@ pub(crate) fn leaves_strategy() -> impl proptest::strategy::Strategy<Value = Lea
     ]
 }
 
+/// Random trees for the property tests of the scaled path: a tree of up to 80 nodes with decision and
+/// chance nodes, its number of players (1 to 3) and the kind of its leaf payoffs.
+#[cfg(test)]
+pub(crate) fn chance_trees() -> impl proptest::strategy::Strategy<Value = (Tree, usize, Leaves)> {
+    use proptest::strategy::Strategy;
+    (
+        proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
+        1usize..80,
+        1usize..4,
+        leaves_strategy(),
+    )
+        .prop_map(|(bytes, size, n, leaves)| (random_chance_tree(&bytes, size, n, leaves), n, leaves))
+}
+
 /// A random tree of about `size` nodes with decision and chance nodes, shaped by `bytes`.
 #[cfg(test)]
 pub(crate) fn random_chance_tree(bytes: &[u8], size: usize, n_players: usize, leaves: Leaves) -> Tree {

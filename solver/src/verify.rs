@@ -400,13 +400,9 @@ mod tests {
         /// check's regret, node and payoffs for any plan, right or wrong.
         #[test]
         fn scaled_check_equals_q_check(
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
-            size in 1usize..80,
-            n in 1usize..4,
+            (t, n, leaves) in crate::scaled::chance_trees(),
             picks in proptest::collection::vec(0u32..3, 40),
-            leaves in crate::scaled::leaves_strategy(),
         ) {
-            let t = crate::scaled::random_chance_tree(&bytes, size, n, leaves);
             let pure: Vec<u32> = (0..t.infosets().len())
                 .map(|h| picks[h % picks.len()] % t.actions(h as u32).len() as u32)
                 .collect();

@@ -129,16 +129,19 @@ fn solve_sequential_schema() {
     pin("solve-sequential", &docs, "redline/solve/1");
 }
 
-/// A `.efg` with two information sets sharing a list of `wide` actions below a two-action root, and
-/// leaves with integer payoffs.
-fn shared_lists_efg(wide: usize) -> String {
-    let acts: String = (1..=wide).map(|k| format!("\"w{k}\" ")).collect();
-    let mut text =
-        String::from("EFG 2 R \"shared\" { \"P1\" \"P2\" }\n\"\"\np \"\" 1 1 \"\" { \"x\" \"y\" } 0\n");
-    for side in 0..2 {
+/// A `.efg` with `sides` information sets of player 2 below a root of `sides` actions: set `k` has
+/// `widths[k % widths.len()]` actions (sets of one width share their list), and the leaves have
+/// integer payoffs.
+fn shared_lists_efg(sides: usize, widths: &[usize]) -> String {
+    let root: String = (1..=sides).map(|k| format!("\"x{k}\" ")).collect();
+    let mut text = format!("EFG 2 R \"shared\" {{ \"P1\" \"P2\" }}\n\"\"\np \"\" 1 1 \"\" {{ {root}}} 0\n");
+    let mut o = 0;
+    for side in 0..sides {
+        let wide = widths[side % widths.len()];
+        let acts: String = (1..=wide).map(|k| format!("\"w{k}\" ")).collect();
         text += &format!("p \"\" 2 {} \"\" {{ {acts}}} 0\n", side + 1);
         for k in 0..wide {
-            let o = side * wide + k + 1;
+            o += 1;
             text +=
                 &format!("t \"\" {o} \"o{o}\" {{ {}, {} }}\n", (k * 7 + side) % 5, (k * 3 + 2 * side) % wide);
         }
@@ -148,8 +151,8 @@ fn shared_lists_efg(wide: usize) -> String {
 
 /// `solve`'s JSON is exactly serde_json's pretty text of itself, parsed and printed again: the
 /// streamed writer and the templates it writes repeated parts from (action lists shared by several
-/// information sets, rows of pure strategies up to 64 actions wide, wider ones written as they are)
-/// give the bytes of the plain document at every depth.
+/// information sets, rows of pure strategies up to 64 actions wide in trees of many information
+/// sets, the others written as they are) give the bytes of the plain document at every depth.
 #[test]
 fn solve_json_is_serde_jsons_own_pretty_text() {
     let mut cases: Vec<(Vec<&str>, Option<String>)> = vec![
@@ -159,13 +162,17 @@ fn solve_json_is_serde_jsons_own_pretty_text() {
         (vec!["solve", "examples/imperfect-matching.ron", "--format", "json"], None),
         (vec!["solve", "examples/centipede6.ron", "--format", "json", "--float"], None),
     ];
-    for wide in [3, 64, 65] {
+    // 2 information sets below the root, and 256 (enough for the rows' templates, see
+    // `render::PURE_ROW_TEMPLATES_FROM`; the root's row, 256 actions wide, is written as it is).
+    for (sides, widths) in
+        [(2, &[3][..]), (256, &[3]), (256, &[64]), (256, &[65]), (2, &[65]), (300, &[2, 3, 64, 65])]
+    {
         for float in [false, true] {
             let mut args = vec!["solve", "-", "--input-format", "efg", "--format", "json"];
             if float {
                 args.push("--float");
             }
-            cases.push((args, Some(shared_lists_efg(wide))));
+            cases.push((args, Some(shared_lists_efg(sides, widths))));
         }
     }
     for (args, stdin) in &cases {
@@ -174,4 +181,41 @@ fn solve_json_is_serde_jsons_own_pretty_text() {
         let again = serde_json::to_string_pretty(&json(text.as_bytes())).expect("serializes") + "\n";
         assert!(text == again, "{args:?}: the output differs from its canonical pretty text:\n{text}");
     }
+}
+
+/// The exact pure rows written from templates hold what the decimals, written as they are, say: the
+/// same action chosen at every information set, on a tree with enough sets for the templates and
+/// rows of several widths.
+#[test]
+fn templated_behaviour_rows_agree_with_the_decimals() {
+    let game = shared_lists_efg(300, &[2, 3, 64, 65]);
+    let args = ["solve", "-", "--input-format", "efg", "--format", "json"];
+    let exact = json(&run(&args, Some(&game)));
+    let float = json(&run(&[&args[..], &["--float"]].concat(), Some(&game)));
+    let rows = |doc: &Value, parse: fn(&str) -> f64| -> Vec<Vec<Vec<f64>>> {
+        let players = doc["equilibria"][0]["behavior"].as_array().expect("behaviour per player");
+        players
+            .iter()
+            .map(|sets| {
+                let sets = sets.as_array().expect("rows");
+                sets.iter()
+                    .map(|row| {
+                        row.as_array()
+                            .expect("a row")
+                            .iter()
+                            .map(|p| parse(p.as_str().expect("text")))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let exact_rows = rows(&exact, |p| match p {
+        "0" => 0.0,
+        "1" => 1.0,
+        other => panic!("a pure row holds 0 and 1, not {other}"),
+    });
+    let float_rows = rows(&float, |p| p.parse().expect("a decimal"));
+    assert_eq!(exact_rows.iter().map(Vec::len).sum::<usize>(), 301);
+    assert_eq!(exact_rows, float_rows);
 }
